@@ -1,0 +1,24 @@
+#pragma once
+// A GPU preset (models/hardware/<name>.yaml): datasheet numbers, each sourced.
+#include <string>
+
+#include "models/catalog/catalog.hpp"
+
+namespace rs {
+
+struct GpuSpec {
+  std::string name, description, status, form_factor;
+  struct Peak {
+    Sourced bf16, fp8, fp4;
+  } peak;  // dense FLOP/s per GPU
+  Sourced hbm_capacity, hbm_bandwidth, nvlink_bandwidth, nvlink_domain, tdp;
+
+  static const Schema<GpuSpec>& schema();
+  // Dense peak at a precision; InputError at `where` if the GPU lacks it.
+  double peak_flops(Precision p, const std::string& where) const;
+  int64_t domain_size() const { return static_cast<int64_t>(nvlink_domain.value); }
+};
+
+GpuSpec load_gpu(const std::string& name, const std::string& where = "");
+
+}  // namespace rs

@@ -1,0 +1,83 @@
+#include "models/catalog/llm.hpp"
+
+#include "sim/error.hpp"
+
+namespace rs {
+
+const Schema<LlmSpec>& LlmSpec::schema() {
+  using L = LlmSpec;
+  static const Schema<L::Moe> moe = Schema<L::Moe>("mixture of experts")
+      .integer(&L::Moe::experts, "experts", "0", "routed experts (n_routed_experts)", 0)
+      .integer(&L::Moe::active_experts, "active_experts", "0", "experts per token (num_experts_per_tok)", 0)
+      .integer(&L::Moe::shared_experts, "shared_experts", "0", "shared experts (n_shared_experts)", 0)
+      .integer(&L::Moe::expert_ffn, "expert_ffn", "0", "expert intermediate size (moe_intermediate_size)", 0)
+      .integer(&L::Moe::dense_layers, "dense_layers", "0", "leading dense layers (first_k_dense_replace)", 0);
+  static const Schema<L::Mla> mla = Schema<L::Mla>("multi-head latent attention")
+      .integer(&L::Mla::q_lora_rank, "q_lora_rank", "0", "query low-rank dimension", 0)
+      .integer(&L::Mla::kv_lora_rank, "kv_lora_rank", "0", "cached latent dimension", 0)
+      .integer(&L::Mla::qk_nope_head_dim, "qk_nope_head_dim", "0", "per-head QK dim without RoPE", 0)
+      .integer(&L::Mla::qk_rope_head_dim, "qk_rope_head_dim", "0", "per-head RoPE dim (shared key part cached)", 0)
+      .integer(&L::Mla::v_head_dim, "v_head_dim", "0", "per-head value dim", 0);
+  static const Schema<L> s = Schema<L>("LLM preset")
+      .text(&L::name, "name", "", "preset name (= file name)")
+      .text(&L::description, "description", "", "what this model is")
+      .text(&L::source, "source", "", "published config the numbers come from")
+      .text(&L::native_precision, "native_precision", "bf16", "precision of the published weights",
+            precision_names())
+      .integer(&L::layers, "layers", "0", "transformer layers", 1)
+      .integer(&L::hidden, "hidden", "0", "hidden size", 1)
+      .integer(&L::ffn, "ffn", "0", "dense MLP intermediate size", 1)
+      .integer(&L::heads, "heads", "0", "attention heads", 1)
+      .integer(&L::kv_heads, "kv_heads", "0", "key/value heads (GQA)", 1)
+      .integer(&L::head_dim, "head_dim", "0", "per-head dimension", 1)
+      .integer(&L::vocab, "vocab", "0", "vocabulary size", 1)
+      .integer(&L::max_context, "max_context", "0", "maximum context length in tokens", 1)
+      .flag(&L::tied_embeddings, "tied_embeddings", "false", "input and output embeddings shared")
+      .section(&L::moe, "moe", moe, "mixture-of-experts block (absent for dense models)")
+      .section(&L::mla, "mla", mla, "latent attention dims (absent for GQA models)");
+  return s;
+}
+
+double LlmSpec::attention_params_per_layer() const {
+  double h = static_cast<double>(hidden);
+  if (is_mla()) {
+    double qk = static_cast<double>(mla.qk_nope_head_dim + mla.qk_rope_head_dim);
+    double q = mla.q_lora_rank > 0 ? h * mla.q_lora_rank + mla.q_lora_rank * heads * qk : h * heads * qk;
+    double kv_a = h * (mla.kv_lora_rank + mla.qk_rope_head_dim);
+    double kv_b = static_cast<double>(mla.kv_lora_rank) * heads * (mla.qk_nope_head_dim + mla.v_head_dim);
+    double o = static_cast<double>(heads) * mla.v_head_dim * h;
+    return q + kv_a + kv_b + o;
+  }
+  double qkv = h * (heads + 2.0 * kv_heads) * head_dim;
+  double o = static_cast<double>(heads) * head_dim * h;
+  return qkv + o;
+}
+
+double LlmSpec::dense_mlp_params_per_layer() const { return 3.0 * hidden * ffn; }  // gate, up, down
+
+double LlmSpec::expert_params() const { return 3.0 * hidden * moe.expert_ffn; }
+
+double LlmSpec::total_params() const {
+  double embed = static_cast<double>(vocab) * hidden * (tied_embeddings ? 1 : 2);
+  double dense_layers = static_cast<double>(is_moe() ? moe.dense_layers : layers);
+  double per_moe_layer = (moe.experts + moe.shared_experts) * expert_params() + static_cast<double>(hidden) * moe.experts;
+  return embed + layers * attention_params_per_layer() + dense_layers * dense_mlp_params_per_layer() +
+         moe_layers() * per_moe_layer;
+}
+
+double LlmSpec::active_params() const {
+  if (!is_moe()) return total_params();
+  double inactive = static_cast<double>(moe.experts - moe.active_experts) * expert_params();
+  return total_params() - moe_layers() * inactive;
+}
+
+LlmSpec load_llm(const std::string& name, const std::string& where) {
+  LlmSpec m = load_preset(LlmSpec::schema(), "llm", name, where, "model");
+  std::string at = where.empty() ? name : where;
+  if (m.heads % m.kv_heads != 0) fail(at, "model '" + name + "': heads must be a multiple of kv_heads");
+  if (m.is_moe() && (m.moe.active_experts < 1 || m.moe.active_experts > m.moe.experts || m.moe.expert_ffn < 1))
+    fail(at, "model '" + name + "': moe needs 1 <= active_experts <= experts and expert_ffn > 0");
+  return m;
+}
+
+}  // namespace rs

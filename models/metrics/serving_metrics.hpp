@@ -1,0 +1,42 @@
+#pragma once
+// Observer of a serving simulation: latency distributions, throughput and a
+// per-second timeline; writes summary.csv, requests.csv and timeline.csv.
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "models/metrics/stats.hpp"
+#include "models/serving/signals.hpp"
+#include "sim/output.hpp"
+#include "sim/progress.hpp"
+
+namespace rs {
+
+struct SummaryContext {  // scenario facts the summary reports
+  int64_t gpus = 0, replicas = 0, tp = 0, kv_tokens_per_replica = 0;
+  double slo_ttft_s = 0, slo_itl_s = 0;
+  std::string calibration, calibration_kind;
+};
+
+class ServingMetrics {
+ public:
+  ServingMetrics(ServingSignals& sig, int64_t kv_blocks_total, Progress* progress);
+
+  // Columns of summary.csv, in order (stable contract; wall_s last).
+  static std::vector<std::string> summary_columns();
+  CsvWriter summary(const std::deque<Request>& reqs, const SummaryContext& ctx, double wall_s) const;
+  CsvWriter requests_csv(const std::deque<Request>& reqs) const;
+  CsvWriter timeline_csv() const;
+
+ private:
+  void interval_end(const Request& r, TimeNs t, BinnedIntegral& into);
+  std::vector<TimeNs> since_;  // by request id: when it entered its current state
+  BinnedIntegral queued_, running_, kv_used_;
+  std::vector<int64_t> tokens_per_s_;
+  std::vector<std::pair<int64_t, int64_t>> gaps_;  // (gap ns, count)
+  int64_t kv_blocks_total_, done_ = 0;
+  TimeNs last_event_ = 0;
+  Progress* progress_;
+};
+
+}  // namespace rs

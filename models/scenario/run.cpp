@@ -1,0 +1,113 @@
+#include "models/scenario/run.hpp"
+
+#include <chrono>
+#include <fmt/format.h>
+#include <ostream>
+#include <simgrid/s4u.hpp>
+
+#include "models/metrics/serving_metrics.hpp"
+#include "models/scenario/setup.hpp"
+#include "models/serving/cluster.hpp"
+#include "models/workload/synthetic.hpp"
+#include "models/workload/trace_readers.hpp"
+#include "sim/engine.hpp"
+#include "sim/output.hpp"
+#include "sim/registry.hpp"
+
+namespace rs {
+namespace {
+
+std::unique_ptr<RequestSource> open_workload(const LoadedScenario& ls) {
+  const Scenario& s = ls.s;
+  std::unique_ptr<RequestSource> src;
+  if (ls.s.use_synthetic) {
+    const auto& y = s.workload.synthetic;
+    src = make_synthetic({y.requests, y.rate, y.arrival, y.lengths, y.input_tokens, y.output_tokens, y.length_cv},
+                         static_cast<uint64_t>(s.seed));
+  } else {
+    src = open_trace(s.workload.trace, s.workload.format, ls.where("workload.trace"));
+  }
+  return std::make_unique<ScaledSource>(std::move(src), s.workload.rate_scale, s.workload.max_requests);
+}
+
+void print_summary(std::ostream& out, const CsvWriter& summary, const std::string& dir) {
+  // Two-row CSV -> "column  value" lines.
+  const std::string& t = summary.text();
+  auto nl = t.find('\n');
+  std::string head = t.substr(0, nl), row = t.substr(nl + 1);
+  if (!row.empty() && row.back() == '\n') row.pop_back();
+  auto split = [](const std::string& s) {
+    std::vector<std::string> v;
+    std::size_t a = 0;
+    for (std::size_t b; (b = s.find(',', a)) != std::string::npos; a = b + 1) v.push_back(s.substr(a, b - a));
+    v.push_back(s.substr(a));
+    return v;
+  };
+  auto k = split(head), v = split(row);
+  for (std::size_t i = 0; i < k.size() && i < v.size(); ++i)
+    out << fmt::format("  {:<26} {}\n", k[i], v[i].empty() ? "(undefined)" : v[i]);
+  out << "results: " << dir << "/\n";
+}
+
+}  // namespace
+
+void run_scenario(const RunOptions& opt, std::ostream& out, std::ostream& log) {
+  auto wall0 = std::chrono::steady_clock::now();
+  ServingSetup st = resolve_serving(load_scenario(opt.scenario, opt.sets));
+  const Scenario& s = st.ls.s;
+  auto source = open_workload(st.ls);  // opens the trace now: a missing file fails before any output
+  OutputDir dir(opt.out.empty() ? "results/" + s.name : opt.out, opt.force);
+
+  std::string notes;
+  auto note = [&](const std::string& line) {
+    notes += line + "\n";
+    log << line << "\n";
+  };
+  note(fmt::format("rackscale run: {} x {} ({}), {} as {} replica(s) of tp={}, {} weights", s.hardware.gpus,
+                   st.gpu.name, st.topology->describe(), st.llm.name, st.replicas, st.tp, to_string(st.precision)));
+  note(fmt::format("  KV cache: {} tokens per replica ({} blocks of {}); workload: {}", st.memory.kv_tokens,
+                   st.memory.kv_blocks, s.serving.block_size, source->describe()));
+  if (st.cal.kind == "assumed")
+    note(fmt::format("  note: calibration '{}' holds ASSUMED efficiencies (no measured profile for {} yet)", st.cal.name,
+                     st.gpu.name));
+  if (st.gpu.status == "preliminary")
+    note(fmt::format("  note: GPU '{}' uses preliminary (announced, unmeasured) figures", st.gpu.name));
+  for (const auto& c : source->unused_columns()) note("  note: trace column read but not used: " + c);
+
+  Engine engine;
+  std::vector<simgrid::s4u::Host*> gpus = st.topology->build();
+  ClusterConfig cc;
+  for (int64_t r = 0; r < st.replicas; ++r) cc.replica_hosts.push_back(gpus[static_cast<std::size_t>(r * st.tp)]);
+  cc.coalesce = s.sim.coalesce;
+  cc.max_window = s.sim.max_window;
+  cc.max_request_tokens = st.max_model_len;
+  cc.kv_capacity_tokens = st.memory.kv_tokens;
+
+  ServingSignals signals;
+  Progress progress(s.use_synthetic ? s.workload.synthetic.requests : s.workload.max_requests);
+  ServingMetrics metrics(signals, st.memory.kv_blocks * st.replicas, &progress);
+  const ImplChoice& sc = s.serving.scheduler;
+  const auto& sched_entry = Registry<Scheduler>::get(sc.kind, "", "scheduler");
+  const ImplChoice& rc = s.serving.router;
+  auto router = Registry<Router>::get(rc.kind, "", "router").make(rc.params, rc.at, {static_cast<int32_t>(st.replicas)});
+  ServingCluster cluster(
+      cc, [&](const Scheduler::Deps& d) { return sched_entry.make(sc.params, sc.at, d); }, std::move(router),
+      *st.model, st.memory.kv_blocks, s.serving.block_size, *source, signals);
+  cluster.start();
+  engine.run();
+  progress.finish();
+
+  SummaryContext ctx{s.hardware.gpus, st.replicas, st.tp, st.memory.kv_tokens, s.slo.ttft, s.slo.itl, st.cal.name,
+                     st.cal.kind};
+  double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+  CsvWriter summary = metrics.summary(cluster.requests(), ctx, wall);
+  summary.save(dir.file("summary.csv"));
+  metrics.requests_csv(cluster.requests()).save(dir.file("requests.csv"));
+  metrics.timeline_csv().save(dir.file("timeline.csv"));
+  write_file_atomic(dir.file("scenario.resolved.yaml"), st.resolved_yaml());
+  write_file_atomic(dir.file("run.log"), notes);
+  dir.commit();
+  print_summary(out, summary, dir.final_dir().string());
+}
+
+}  // namespace rs

@@ -1,0 +1,35 @@
+#include "models/workload/line_reader.hpp"
+
+#include "sim/error.hpp"
+
+namespace rs {
+
+LineReader::LineReader(const std::string& path) : path_(path) {
+  f_ = gzopen(path.c_str(), "rb");
+  if (!f_) fail(path, "cannot open trace file");
+  gzbuffer(f_, 1 << 17);
+}
+
+LineReader::~LineReader() {
+  if (f_) gzclose(f_);
+}
+
+bool LineReader::next(std::string& line) {
+  line.clear();
+  for (;;) {
+    if (!gzgets(f_, buf_, sizeof buf_)) {
+      int err = 0;
+      const char* msg = gzerror(f_, &err);
+      if (err != Z_OK && err != Z_STREAM_END) fail(where(), std::string("read error: ") + msg);
+      if (line.empty()) return false;
+      break;
+    }
+    line += buf_;
+    if (!line.empty() && line.back() == '\n') break;
+  }
+  ++line_no_;
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
+  return true;
+}
+
+}  // namespace rs

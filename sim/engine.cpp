@@ -1,0 +1,39 @@
+#include "sim/engine.hpp"
+
+#include <cmath>
+#include <simgrid/s4u.hpp>
+#include <stdexcept>
+
+namespace rs {
+
+TimeNs s_to_ns(double s) { return static_cast<TimeNs>(std::llround(s * 1e9)); }
+
+namespace {
+bool g_engine_created = false;
+}
+
+Engine::Engine(const std::vector<std::string>& config) {
+  if (g_engine_created)
+    throw std::logic_error("one SimGrid engine per process: run each simulation in its own process");
+  g_engine_created = true;
+  argv_store_ = {"rackscale", "--log=root.thresh:critical", "--cfg=network/crosstraffic:0"};
+  for (const auto& c : config) argv_store_.push_back("--cfg=" + c);
+  std::vector<char*> argv;
+  for (auto& s : argv_store_) argv.push_back(s.data());
+  int argc = static_cast<int>(argv.size());
+  engine_ = new simgrid::s4u::Engine(&argc, argv.data());
+}
+
+// SimGrid owns and tears down its engine at exit; deleting it early is unsafe.
+Engine::~Engine() = default;
+
+void Engine::run() { engine_->run(); }
+
+double Engine::clock() { return simgrid::s4u::Engine::get_clock(); }
+
+void sleep_until_ns(TimeNs t) {
+  double target = ns_to_s(t);
+  if (target > simgrid::s4u::Engine::get_clock()) simgrid::s4u::this_actor::sleep_until(target);
+}
+
+}  // namespace rs

@@ -1,0 +1,30 @@
+// HGX baseboards: 8 GPUs per NVLink (NVSwitch) domain, one per server node.
+#include "sim/registry.hpp"
+#include "topologies/topology.hpp"
+
+namespace rs {
+namespace {
+
+class Hgx final : public Topology {
+ public:
+  struct Params {
+    int64_t gpus_per_node = 0;
+  };
+  static const Schema<Params>& schema() {
+    static const Schema<Params> s = Schema<Params>("HGX nodes").integer(
+        &Params::gpus_per_node, "gpus_per_node", "8", "GPUs per node, one NVLink domain (HGX boards carry 8)", 1, 8);
+    return s;
+  }
+  Hgx(const Params& p, const Deps& d) : gpus_(d.gpus), domain_(p.gpus_per_node) { check_domains(d, domain_, "hgx"); }
+  int64_t domain_size() const override { return domain_; }
+  std::string describe() const override { return std::to_string(gpus_ / domain_) + " HGX node(s)"; }
+  std::vector<simgrid::s4u::Host*> build() const override { return build_domains(gpus_, domain_, "node"); }
+
+ private:
+  int64_t gpus_, domain_;
+};
+
+const bool registered = Registry<Topology>::add<Hgx>("hgx", "HGX servers, one 8-GPU NVLink domain each");
+
+}  // namespace
+}  // namespace rs
