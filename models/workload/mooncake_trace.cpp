@@ -58,7 +58,7 @@ class MooncakeTrace final : public RequestSource {
     TimeNs t = ts * 1'000'000;  // ms -> ns
     if (first_ < 0) first_ = t;
     TimeNs rel = t - first_;
-    if (rel < last_) bad("timestamps must not decrease");
+    if (rel < last_) fail(in_.where(), "timestamps must not decrease");
     last_ = rel;
     row = {rel, static_cast<int32_t>(in), static_cast<int32_t>(out)};
     return true;

@@ -1,0 +1,33 @@
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "models/metrics/stats.hpp"
+
+using namespace rs;
+
+TEST_CASE("percentiles interpolate linearly like numpy") {
+  std::vector<double> v{1, 2, 3, 4};
+  CHECK(percentile_sorted(v, 0.5) == doctest::Approx(2.5));  // numpy.percentile([1,2,3,4], 50)
+  CHECK(percentile_sorted(v, 0.9) == doctest::Approx(3.7));
+  CHECK(percentile_sorted(v, 0.99) == doctest::Approx(3.97));
+  CHECK(std::isnan(percentile_sorted({}, 0.5)));
+}
+
+TEST_CASE("weighted percentiles equal those of the expanded sample") {
+  std::vector<std::pair<int64_t, int64_t>> w{{10, 3}, {20, 1}, {40, 2}};
+  std::vector<double> expanded{10, 10, 10, 20, 40, 40};
+  for (double q : {0.0, 0.25, 0.5, 0.9, 0.99, 1.0})
+    CHECK(percentile_weighted(w, q) == doctest::Approx(percentile_sorted(expanded, q)));
+}
+
+TEST_CASE("binned integrals split intervals across seconds") {
+  BinnedIntegral b;
+  b.add(500'000'000, 2'500'000'000, 2);  // weight 2 from 0.5 s to 2.5 s
+  b.add(0, 250'000'000, 4);
+  auto m = b.means(4);
+  CHECK(m[0] == doctest::Approx(0.5 * 2 + 0.25 * 4));
+  CHECK(m[1] == doctest::Approx(2));
+  CHECK(m[2] == doctest::Approx(1));
+  CHECK(m[3] == doctest::Approx(0));
+}
