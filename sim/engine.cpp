@@ -3,6 +3,7 @@
 #include <cmath>
 #include <simgrid/s4u.hpp>
 #include <stdexcept>
+#include <utility>
 
 namespace rs {
 
@@ -10,6 +11,18 @@ TimeNs s_to_ns(double s) { return static_cast<TimeNs>(std::llround(s * 1e9)); }
 
 namespace {
 bool g_engine_created = false;
+std::exception_ptr g_actor_error;
+}  // namespace
+
+std::function<void()> Engine::guard(std::function<void()> body) {
+  return [body = std::move(body)] {
+    try {
+      body();
+    } catch (...) {
+      if (!g_actor_error) g_actor_error = std::current_exception();
+      simgrid::s4u::Actor::kill_all();
+    }
+  };
 }
 
 Engine::Engine(const std::vector<std::string>& config) {
@@ -27,7 +40,10 @@ Engine::Engine(const std::vector<std::string>& config) {
 // SimGrid owns and tears down its engine at exit; deleting it early is unsafe.
 Engine::~Engine() = default;
 
-void Engine::run() { engine_->run(); }
+void Engine::run() {
+  engine_->run();
+  if (g_actor_error) std::rethrow_exception(std::exchange(g_actor_error, nullptr));
+}
 
 double Engine::clock() { return simgrid::s4u::Engine::get_clock(); }
 

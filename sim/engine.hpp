@@ -3,6 +3,8 @@
 // process (a second one keeps the first one's clock), so this object is
 // created once per run; sweeps fork a process per point.
 #include <cstdint>
+#include <exception>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -31,7 +33,11 @@ class Engine {
   Engine& operator=(const Engine&) = delete;
 
   simgrid::s4u::Engine& s4u() { return *engine_; }
+  // Runs the simulation; rethrows the first exception an actor body threw.
   void run();
+  // Wraps an actor body: an exception stops the whole simulation (instead of
+  // SimGrid aborting the process) and is rethrown by run().
+  static std::function<void()> guard(std::function<void()> body);
   static double clock();
 
  private:

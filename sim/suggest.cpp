@@ -23,12 +23,13 @@ std::string closest(std::string_view word, const std::vector<std::string>& candi
   std::string best;
   std::size_t best_d = SIZE_MAX;
   for (const auto& c : candidates) {
-    std::size_t d = edit_distance(word, c);
+    // Ties go to the candidate of the same length (a substitution is the likeliest typo).
+    std::size_t d = 2 * edit_distance(word, c) + (c.size() == word.size() ? 0 : 1);
     if (d < best_d) best_d = d, best = c;
   }
   // Plausible typo: at most a third of the word wrong (and at least one edit allowed).
   std::size_t limit = std::max<std::size_t>(2, word.size() / 3);
-  return best_d <= limit ? best : std::string{};
+  return best_d / 2 <= limit ? best : std::string{};
 }
 
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {

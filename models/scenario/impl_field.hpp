@@ -15,22 +15,23 @@ typename Schema<S>::Field impl_field(ImplChoice S::*m, std::string name, std::st
   f.type = "implementation";
   f.default_text = def_kind;
   f.help = help;
-  f.decode = [m, what, allow_auto](S& s, const YAML::Node& n, const Cursor& at) {
+  f.decode = [m, what, allow_auto, def_kind](S& s, const YAML::Node& n, const Cursor& at) {
     ImplChoice c;
     c.at = at;
-    YAML::Node kind_node = n;
     if (n.IsMap()) {
-      kind_node = n["kind"];
-      if (!kind_node) at.fail(n, "missing 'kind' (one of: " + join(Registry<I>::names()) + ")");
+      // `kind` may be left out to tune the default implementation's params.
+      c.kind = n["kind"] ? decode::scalar(n["kind"], at.child("kind")) : def_kind;
       c.params = n;
     } else {
+      c.kind = decode::scalar(n, at);
       c.params = YAML::Node(YAML::NodeType::Map);
     }
-    Cursor kc = n.IsMap() ? at.child("kind") : at;
-    c.kind = decode::scalar(kind_node, kc);
     if (!(allow_auto && c.kind == "auto")) {
-      const auto& e = Registry<I>::get(c.kind, kc.where(kind_node), what);
+      std::string where = n.IsMap() && n["kind"] ? at.child("kind").where(n["kind"]) : at.where(n);
+      const auto& e = Registry<I>::get(c.kind, where, what);
       e.resolve(c.params, at);  // validates params now, before any simulation
+    } else if (n.IsMap() && n.size() > 1) {
+      at.fail(n, "parameters need an explicit kind (auto picks one)");
     }
     s.*m = c;
   };

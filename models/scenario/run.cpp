@@ -59,10 +59,7 @@ void run_scenario(const RunOptions& opt, std::ostream& out, std::ostream& log) {
   OutputDir dir(opt.out.empty() ? "results/" + s.name : opt.out, opt.force);
 
   std::string notes;
-  auto note = [&](const std::string& line) {
-    notes += line + "\n";
-    log << line << "\n";
-  };
+  auto note = [&](const std::string& line) { notes += line + "\n"; };
   note(fmt::format("rackscale run: {} x {} ({}), {} as {} replica(s) of tp={}, {} weights", s.hardware.gpus,
                    st.gpu.name, st.topology->describe(), st.llm.name, st.replicas, st.tp, to_string(st.precision)));
   note(fmt::format("  KV cache: {} tokens per replica ({} blocks of {}); workload: {}", st.memory.kv_tokens,
@@ -107,6 +104,7 @@ void run_scenario(const RunOptions& opt, std::ostream& out, std::ostream& log) {
   write_file_atomic(dir.file("scenario.resolved.yaml"), st.resolved_yaml());
   write_file_atomic(dir.file("run.log"), notes);
   dir.commit();
+  log << notes;  // after success, so that a failed run prints only its error
   print_summary(out, summary, dir.final_dir().string());
 }
 

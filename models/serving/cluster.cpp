@@ -27,9 +27,9 @@ bool ServingCluster::admissible(const Request& r) const {
 void ServingCluster::start() {
   for (std::size_t i = 0; i < replicas_.size(); ++i) {
     Replica* rep = replicas_[i].get();
-    sg4::Actor::create("replica-" + std::to_string(i), cfg_.replica_hosts[i], [rep] { rep->run(); });
+    sg4::Actor::create("replica-" + std::to_string(i), cfg_.replica_hosts[i], Engine::guard([rep] { rep->run(); }));
   }
-  sg4::Actor::create("arrivals", cfg_.replica_hosts.front(), [this] { arrivals(); });
+  sg4::Actor::create("arrivals", cfg_.replica_hosts.front(), Engine::guard([this] { arrivals(); }));
 }
 
 void ServingCluster::arrivals() {

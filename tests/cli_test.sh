@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# End-to-end tests of the rackscale CLI: golden scenarios, determinism,
+# coalesced vs step-by-step equality, and bad inputs (exit 2, one clear
+# message, no output directory). UPDATE_GOLDEN=1 rewrites the expected files.
+set -u
+BIN=$1; SRC=$2
+T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
+fails=0
+ok() { echo "ok   $1"; }
+bad() { echo "FAIL $1"; fails=$((fails + 1)); }
+# Drops the wall_s column (the only one allowed to differ between runs).
+strip_wall() { awk -F, 'NR==1{for(i=1;i<=NF;i++) if($i=="wall_s") w=i} {out=""; for(i=1;i<=NF;i++) if(i!=w) out=out (out==""&&i==1?"":",") $i; print out}' "$1"; }
+same_run() {  # dir1 dir2 -> 0 if every output byte agrees except wall_s
+  for f in requests.csv timeline.csv scenario.resolved.yaml; do cmp -s "$1/$f" "$2/$f" || return 1; done
+  [ "$(strip_wall "$1/summary.csv")" = "$(strip_wall "$2/summary.csv")" ]
+}
+
+# 1. Golden scenarios.
+for g in azure-slice preempt; do
+  "$BIN" run "$SRC/tests/golden/$g.yaml" --out "$T/$g" >/dev/null 2>"$T/$g.log" || { bad "golden $g ran"; cat "$T/$g.log"; continue; }
+  exp="$SRC/tests/golden/$g.expected"
+  if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then
+    mkdir -p "$exp"; strip_wall "$T/$g/summary.csv" >"$exp/summary.csv"; cp "$T/$g/requests.csv" "$T/$g/timeline.csv" "$exp/"
+  fi
+  if [ "$(strip_wall "$T/$g/summary.csv")" = "$(cat "$exp/summary.csv")" ] && cmp -s "$T/$g/requests.csv" "$exp/requests.csv" &&
+     cmp -s "$T/$g/timeline.csv" "$exp/timeline.csv"; then ok "golden $g matches"; else
+    bad "golden $g differs from $exp"; diff <(strip_wall "$T/$g/summary.csv") "$exp/summary.csv" | head -5; fi
+done
+
+# 2. Determinism: the same scenario twice gives byte-identical outputs.
+"$BIN" run "$SRC/tests/golden/azure-slice.yaml" --out "$T/again" >/dev/null 2>&1
+same_run "$T/azure-slice" "$T/again" && ok "determinism" || bad "determinism"
+
+# 3. Coalesced decode windows == one event per iteration, bit for bit.
+for g in azure-slice preempt; do
+  "$BIN" run "$SRC/tests/golden/$g.yaml" --out "$T/$g-step" --set sim.coalesce=false >/dev/null 2>&1
+  sed -i 's/coalesce: false/coalesce: true/' "$T/$g-step/scenario.resolved.yaml"
+  same_run "$T/$g" "$T/$g-step" && ok "coalesced == step-by-step ($g)" || bad "coalesced != step-by-step ($g)"
+done
+
+# 4. Sanity properties of a run: every request counted, TTFT <= E2E.
+awk -F, 'NR>1 && $9=="finished" && ($3<$2 || $4<$3) {e=1} NR>1 && $9!="finished" && $9!="rejected" {e=1} END{exit e}' \
+  "$T/azure-slice/requests.csv" && ok "sanity: requests complete, arrival <= first token <= finish" || bad "sanity"
+
+# 5. The resolved scenario re-runs to the same results.
+"$BIN" run "$T/azure-slice/scenario.resolved.yaml" --out "$T/resolved" >/dev/null 2>&1
+same_run "$T/azure-slice" "$T/resolved" && ok "scenario.resolved.yaml reproduces the run" || bad "resolved scenario differs"
+
+# 6. Bad inputs: exit 2, the expected message, no output directory.
+expect_error() {  # name, expected substring, args...
+  local name=$1 want=$2; shift 2
+  rm -rf "$T/err"
+  "$BIN" run --out "$T/err" "$@" >/dev/null 2>"$T/err.txt"; rc=$?
+  if [ $rc -eq 2 ] && grep -qF -- "$want" "$T/err.txt" && [ ! -e "$T/err" ] && [ "$(wc -l <"$T/err.txt")" -le 1 ]; then ok "bad input: $name"
+  else bad "bad input: $name (rc=$rc)"; echo "  wanted: $want"; echo "  got:    $(cat "$T/err.txt")"; fi
+}
+expect_error "unknown key" "--set workload.rate_scal=4: unknown key 'workload.rate_scal'; did you mean 'rate_scale'?" --set workload.rate_scal=4
+expect_error "unknown key in file" "bad_key.yaml:4:3: unknown key 'hardware.gpuz'; did you mean 'gpus'?" "$SRC/tests/data/bad_key.yaml"
+expect_error "YAML syntax" "bad_syntax.yaml:5:1: YAML syntax error" "$SRC/tests/data/bad_syntax.yaml"
+expect_error "missing unit" "slo.ttft: expected a duration with a unit (ns, us, ms, s, min, h), got '2' (missing unit)" --set slo.ttft=2
+expect_error "wrong unit kind" "slo.ttft: expected a duration with a unit (ns, us, ms, s, min, h), got a size '2GB'" --set slo.ttft=2GB
+expect_error "zero GPUs" "hardware.gpus: must be >= 1, got 0" --set hardware.gpus=0
+expect_error "negative requests" "workload.synthetic.requests: must be >= 1, got -5" --set workload.synthetic.requests=-5
+expect_error "unknown GPU" "unknown GPU 'gb2000' (known: b200, gb200, gb300, h100, h200, rubin); did you mean 'gb200'?" --set hardware.gpu=gb2000
+expect_error "unknown model" "unknown model 'llama-3.1-7b'" --set model.name=llama-3.1-7b
+expect_error "TP larger than domain" "tp=16 is larger than the NVLink domain (8 GPUs in hgx)" --set hardware.gpu=h100 --set hardware.gpus=16 --set parallelism.tp=16
+expect_error "TP not dividing domain" "tp=5 does not divide the NVLink domain of 72 GPUs" --set parallelism.tp=5
+expect_error "GPUs not whole domains" "hardware.gpus=12 is not a whole number of hgx domains of 8" --set hardware.gpu=h100 --set hardware.gpus=12
+expect_error "model does not fit" "llama-3.1-405b (bf16) does not fit on 8 GPUs" --set hardware.gpu=h100 --set hardware.gpus=8 --set model.name=llama-3.1-405b
+expect_error "missing trace" "trace file '/nonexistent/trace.csv' not found" --set workload.trace=/nonexistent/trace.csv
+expect_error "malformed trace row" "bad_azure.csv:3: ContextTokens must be a positive integer" --set workload.trace="$SRC/tests/data/bad_azure.csv"
+expect_error "unknown scheduler" "unknown scheduler 'vllmm' (known: vllm); did you mean 'vllm'?" --set serving.scheduler=vllmm
+expect_error "unknown scheduler param" "unknown key 'serving.scheduler.max_num_seq'; did you mean 'max_num_seqs'?" --set serving.scheduler.max_num_seq=8
+
+# 7. An existing non-empty --out is refused without --force and kept intact.
+mkdir -p "$T/full"; echo keep >"$T/full/x"
+"$BIN" run --out "$T/full" --set workload.max_requests=10 >/dev/null 2>"$T/full.txt"; rc=$?
+[ $rc -eq 2 ] && grep -q "use --force" "$T/full.txt" && [ "$(cat "$T/full/x")" = keep ] && ok "existing --out refused" || bad "existing --out"
+"$BIN" run --out "$T/full" --force --set workload.max_requests=10 >/dev/null 2>&1 && [ ! -e "$T/full/x" ] && [ -s "$T/full/summary.csv" ] \
+  && ok "--force replaces" || bad "--force"
+
+# 8. list / explain answer with real content.
+"$BIN" list gpus | grep -q "^gb200 " && ok "list gpus" || bad "list gpus"
+"$BIN" list traces | grep -q "^azure-conv " && ok "list traces" || bad "list traces"
+"$BIN" explain gpu gb200 | grep -q "hbm_bandwidth .*8 TB/s .*source:" && ok "explain gpu" || bad "explain gpu"
+"$BIN" explain scenario | grep -q "^workload.rate_scale " && ok "explain scenario" || bad "explain scenario"
+"$BIN" explain gpu nope >/dev/null 2>&1; [ $? -eq 2 ] && ok "explain unknown gpu exits 2" || bad "explain unknown gpu"
+
+echo "$fails failure(s)"
+exit $((fails > 0))
