@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "models/metrics/stats.hpp"
@@ -30,4 +31,22 @@ TEST_CASE("binned integrals split intervals across seconds") {
   CHECK(m[1] == doctest::Approx(2));
   CHECK(m[2] == doctest::Approx(1));
   CHECK(m[3] == doctest::Approx(0));
+}
+
+TEST_CASE("WeightedSample gives the percentiles of the expanded sample") {
+  WeightedSample w;
+  std::vector<double> expanded;
+  uint64_t x = 12345;
+  for (int i = 0; i < 5000; ++i) {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    int64_t value = static_cast<int64_t>(x >> 44), count = static_cast<int64_t>((x >> 20) % 5) + 1;
+    w.add(value, count);
+    for (int64_t c = 0; c < count; ++c) expanded.push_back(static_cast<double>(value));
+  }
+  w.add(int64_t{1} << 45, 2);  // beyond the packed range
+  expanded.push_back(static_cast<double>(int64_t{1} << 45));
+  expanded.push_back(static_cast<double>(int64_t{1} << 45));
+  std::sort(expanded.begin(), expanded.end());
+  for (double q : {0.0, 0.1, 0.5, 0.9, 0.99, 0.999, 1.0}) CHECK(w.percentile(q) == doctest::Approx(percentile_sorted(expanded, q)));
+  CHECK(std::isnan(WeightedSample().percentile(0.5)));
 }

@@ -23,17 +23,13 @@ ServingMetrics::ServingMetrics(ServingSignals& sig, int64_t kv_blocks_total, Pro
     if (progress_) progress_->update(ns_to_s(r.finish), done_);
   });
   sig.rejected.connect([this](const Request&) { ++done_; });
-  sig.token_gap.connect([this](TimeNs gap, int64_t n) { gaps_.emplace_back(gap, n); });
+  sig.token_gap.connect([this](TimeNs gap, int64_t n) { gaps_.add(gap, n); });
   sig.step.connect([this](const StepRecord& s) {
     kv_used_.add(s.start, s.end, s.kv_used_blocks);
     std::size_t bin = static_cast<std::size_t>(s.end / 1'000'000'000);
     if (tokens_per_s_.size() <= bin) tokens_per_s_.resize(bin + 1, 0);
     tokens_per_s_[bin] += s.tokens_out;
-    if (s.steady_gaps > 0) {
-      TimeNs d = s.end - s.start;
-      if (!gaps_.empty() && gaps_.back().first == d) gaps_.back().second += s.steady_gaps;
-      else gaps_.emplace_back(d, s.steady_gaps);
-    }
+    gaps_.add(s.end - s.start, s.steady_gaps);
     last_event_ = std::max(last_event_, s.end);
   });
 }
@@ -82,8 +78,6 @@ CsvWriter ServingMetrics::summary(const std::deque<Request>& reqs, const Summary
   }
   std::sort(ttft.begin(), ttft.end());
   std::sort(e2e.begin(), e2e.end());
-  auto gaps = gaps_;
-  std::sort(gaps.begin(), gaps.end());
   double sim_time = ns_to_s(last_finish - first_arrival);
   auto per_s = [&](double x) { return sim_time > 0 ? x / sim_time : kNaN; };
   auto s = [](double ns) { return std::isnan(ns) ? kNaN : ns * 1e-9; };
@@ -95,7 +89,7 @@ CsvWriter ServingMetrics::summary(const std::deque<Request>& reqs, const Summary
   w.cell(per_s(static_cast<double>(out_tokens)) / static_cast<double>(ctx.gpus));
   w.cell(per_s(static_cast<double>(in_tokens)));
   w.cell(percentile_sorted(ttft, 0.5)).cell(percentile_sorted(ttft, 0.9)).cell(percentile_sorted(ttft, 0.99));
-  w.cell(s(percentile_weighted(gaps, 0.5))).cell(s(percentile_weighted(gaps, 0.99)));
+  w.cell(s(gaps_.percentile(0.5))).cell(s(gaps_.percentile(0.99)));
   w.cell(tpot_n ? tpot_sum / static_cast<double>(tpot_n) : kNaN);
   w.cell(percentile_sorted(e2e, 0.5)).cell(percentile_sorted(e2e, 0.99));
   w.cell(reqs.empty() ? kNaN : static_cast<double>(good) / static_cast<double>(reqs.size()));

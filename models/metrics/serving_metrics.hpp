@@ -33,7 +33,7 @@ class ServingMetrics {
   std::vector<TimeNs> since_;  // by request id: when it entered its current state
   BinnedIntegral queued_, running_, kv_used_;
   std::vector<int64_t> tokens_per_s_;
-  std::vector<std::pair<int64_t, int64_t>> gaps_;  // (gap ns, count)
+  WeightedSample gaps_;  // inter-token gaps (ns) with multiplicities
   int64_t kv_blocks_total_, done_ = 0;
   TimeNs last_event_ = 0;
   Progress* progress_;

@@ -7,10 +7,28 @@
 
 namespace rs {
 
+__extension__ typedef __int128 i128;  // exact integrals (value x ns) without overflow
+
 // NaN when empty. `sorted` must be ascending.
 double percentile_sorted(const std::vector<double>& sorted, double q);
 // Samples as (value, multiplicity), sorted ascending by value.
 double percentile_weighted(const std::vector<std::pair<int64_t, int64_t>>& sorted, double q);
+
+// A large multiset of non-negative integers with multiplicities (inter-token
+// gaps in ns): 8 bytes an entry, exact percentiles by weighted selection in
+// expected linear time (no full sort).
+class WeightedSample {
+ public:
+  void add(int64_t value, int64_t count);
+  int64_t size() const { return total_; }
+  double percentile(double q) const;  // numpy's linear interpolation; NaN when empty
+
+ private:
+  static constexpr int kCountBits = 24;
+  std::vector<uint64_t> packed_;                      // value << 24 | count
+  std::vector<std::pair<int64_t, int64_t>> large_;    // entries that do not fit the packing
+  int64_t total_ = 0;
+};
 
 // Time integrals binned per second, kept in integer units (value x ns) so
 // that the result does not depend on the order contributions arrive in.
@@ -21,7 +39,7 @@ class BinnedIntegral {
   std::vector<double> means(std::size_t bins) const;
 
  private:
-  std::vector<__int128> partial_, diff_;
+  std::vector<i128> partial_, diff_;
   void grow(std::size_t n);
 };
 
