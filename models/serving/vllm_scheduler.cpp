@@ -16,12 +16,12 @@ class VllmScheduler final : public Scheduler {
   };
   static const Schema<Params>& schema() {
     static const Schema<Params> s = Schema<Params>("vLLM V1 scheduler")
-        .integer(&Params::max_num_seqs, "max_num_seqs", "256",
-                 "maximum sequences in the running batch (vLLM --max-num-seqs; 256 is vLLM's long-standing default)", 1)
+        // Defaults: vLLM's OpenAI server on GPUs with >= 70 GiB (H100 class and up), per
+        // vllm/engine/arg_utils.py (default_max_num_seqs / default_max_num_batched_tokens).
+        .integer(&Params::max_num_seqs, "max_num_seqs", "1024",
+                 "maximum sequences in the running batch (vLLM --max-num-seqs)", 1)
         .integer(&Params::max_num_batched_tokens, "max_num_batched_tokens", "8192",
-                 "token budget per step, prefill chunks + decodes (vLLM --max-num-batched-tokens; 8192 is vLLM V1's "
-                 "default for the OpenAI server on large-memory GPUs)",
-                 1);
+                 "token budget per step, prefill chunks + decodes (vLLM --max-num-batched-tokens)", 1);
     return s;
   }
   VllmScheduler(const Params& p, const Deps& d) : Scheduler(d), p_(p) {}
