@@ -1,13 +1,37 @@
 #pragma once
-// A calibration profile (models/calibration/<name>.yaml): the efficiencies and
-// overheads the iteration model multiplies datasheet peaks by. Measured
-// profiles come from `rackscale calibrate`; the default profile states each
-// value as an assumption with its reasoning until measurements replace it.
+// A calibration profile: the efficiencies the iteration model multiplies
+// datasheet peaks by. Two kinds of files in models/calibration/:
+//   - assumed profiles (`default.yaml`): each value a labelled assumption;
+//   - measured profiles: raw output of `rackscale calibrate` (tools/calibrate,
+//     format rackscale-calibration-raw/1), fitted here when loaded.
+// Efficiencies are fractions of the datasheet peaks of the GPU they were
+// measured on, so applying them to another GPU's peaks carries them over by
+// datasheet ratios (said in the run's outputs).
+#include <Eigen/Dense>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "models/catalog/catalog.hpp"
 
 namespace rs {
+
+struct GpuSpec;
+
+// GEMM efficiency (ideal roofline time / measured time) as a function of the
+// shape, fitted by least squares in log space:
+//   ln e = c0 + c1 ln m + c2 (ln m)^2 + c3 ln n + c4 ln k
+// Quadratic in ln m because efficiency rises with the batch then saturates;
+// n and k (weight shape) enter linearly. Reported with its fit error.
+struct GemmFit {
+  std::string dtype;
+  Eigen::Matrix<double, 5, 1> coef = Eigen::Matrix<double, 5, 1>::Zero();
+  int points = 0;
+  double rms_log_error = 0;  // RMS of ln(predicted/measured time)
+  double max_rel_error = 0;  // max |predicted/measured - 1| over the points
+  double efficiency(double m, double n, double k) const;
+  static Eigen::Matrix<double, 5, 1> features(double m, double n, double k);
+};
 
 struct Calibration {
   std::string name, kind, gpu_preset, description;
@@ -19,9 +43,29 @@ struct Calibration {
   Sourced iteration_overhead;    // fixed host+launch time per engine step
   Sourced runtime_reserve;       // per-GPU memory held by the runtime (CUDA context, graphs, workspace)
 
+  std::vector<GemmFit> gemm_fits;  // measured profiles only, one per dtype measured
+  std::string environment;         // measured profiles: GPU, driver, CUDA, date, command
+  std::string carried_from;        // set when applied to a GPU other than gpu_preset
+
+  // The fit for a precision (fp4 falls back to fp8 if unmeasured), or null.
+  const GemmFit* gemm_fit(Precision p) const;
+  bool measured() const { return kind == "measured"; }
+  // "assumed", "measured", or "carried" (measured on another GPU).
+  std::string kind_label() const { return carried_from.empty() ? kind : "carried"; }
+
   static const Schema<Calibration>& schema();
 };
 
+// Loads models/calibration/<name>.yaml or a path; measured (raw) profiles are fitted.
 Calibration load_calibration(const std::string& name, const std::string& where = "");
+
+// Picks the profile for a GPU: `name` = "auto" chooses the newest measured
+// profile of that GPU, else the measured profile of the nearest GPU in the
+// catalog (carried), else "default" (assumed). A named profile from another
+// GPU is an error unless `force` (then carried).
+Calibration select_calibration(const std::string& name, const GpuSpec& gpu, bool force, const std::string& where);
+
+// Fit report of a measured profile, one line per fitted quantity.
+std::string describe_fits(const Calibration& c);
 
 }  // namespace rs

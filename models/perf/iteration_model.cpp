@@ -27,6 +27,7 @@ IterationModel::IterationModel(const PerfConfig& cfg, const std::string& where) 
   a_bytes_ = 2;  // activations in bf16
   kv_bytes_ = bytes_per_element(cfg.kv_precision);
   nvlink_ = {c.nvlink_latency.value, g.nvlink_bandwidth.value * c.nvlink_efficiency.value};
+  fit_ = c.gemm_fit(cfg.precision);
 
   const double h = static_cast<double>(m.hidden), layers = static_cast<double>(m.layers);
   const double heads_g = static_cast<double>(m.heads) / tp;
@@ -84,6 +85,8 @@ double IterationModel::gemm_s(double m, double n, double k) const {
   if (m <= 0) return 0;
   double flops = 2 * m * n * k;
   double bytes = (m * k) * a_bytes_ + (k * n) * w_bytes_ + (m * n) * a_bytes_;
+  // Measured profile: ideal roofline time over the fitted efficiency of this shape.
+  if (fit_) return std::max(flops / peak_, bytes / hbm_) / fit_->efficiency(m, n, k);
   return std::max(flops / (peak_ * eff_gemm_), bytes / (hbm_ * eff_mem_));
 }
 
@@ -105,7 +108,8 @@ double IterationModel::moe_s(double tokens) const {
   double touched = e * (1 - std::pow(1 - k / e, tokens));
   double flops = 2 * tokens * k * 3 * h * f_g;
   double bytes = touched * 3 * h * f_g * w_bytes_ + tokens * k * (2 * h + 3 * f_g) * a_bytes_;
-  double routed = std::max(flops / (peak_ * eff_gemm_), bytes / (hbm_ * eff_mem_));
+  double routed = fit_ ? std::max(flops / peak_, bytes / hbm_) / fit_->efficiency(std::max(1.0, tokens * k / e), 2 * f_g, h)
+                      : std::max(flops / (peak_ * eff_gemm_), bytes / (hbm_ * eff_mem_));
   double shared = 0;
   if (m.moe.shared_experts > 0) {
     double fs = m.moe.shared_experts * f_g;

@@ -11,6 +11,7 @@ struct RunOptions {
   std::vector<std::string> sets;  // --set key=value
   std::string out;                // empty: results/<name>
   bool force = false;
+  bool force_calibration = false;  // accept a profile measured on another GPU
 };
 
 // Runs the scenario and writes its outputs atomically. Throws InputError on bad input.

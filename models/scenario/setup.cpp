@@ -28,16 +28,13 @@ std::string fit_report(const MemoryPlan& m, int64_t tp) {
 
 }  // namespace
 
-ServingSetup resolve_serving(LoadedScenario ls_in) {
+ServingSetup resolve_serving(LoadedScenario ls_in, bool force_calibration) {
   ServingSetup st;
   st.ls = std::move(ls_in);
   const Scenario& s = st.ls.s;
   st.gpu = load_gpu(s.hardware.gpu, st.ls.where("hardware.gpu"));
   st.llm = load_llm(s.model.name, st.ls.where("model.name"));
-  st.cal = load_calibration(s.calibration, st.ls.where("calibration"));
-  if (st.cal.gpu_preset != "any" && st.cal.gpu_preset != st.gpu.name)
-    fail(st.ls.where("calibration"), fmt::format("calibration '{}' was measured on '{}', not on the scenario's GPU '{}'",
-                                                 st.cal.name, st.cal.gpu_preset, st.gpu.name));
+  st.cal = select_calibration(s.calibration, st.gpu, force_calibration, st.ls.where("calibration"));
   st.precision = parse_precision(s.model.precision == "native" ? st.llm.native_precision : s.model.precision);
   st.max_model_len = s.serving.max_model_len > 0 ? s.serving.max_model_len : st.llm.max_context;
 
@@ -98,6 +95,7 @@ std::string ServingSetup::resolved_yaml() const {
   r.parallelism.tp = tp;
   r.model.precision = to_string(precision);
   r.serving.max_model_len = max_model_len;
+  r.calibration = cal.name;
   YAML::Node n = Scenario::schema().emit(r);
   if (!ls.s.use_synthetic) n["workload"].remove("synthetic");
   YAML::Emitter e;
@@ -105,7 +103,10 @@ std::string ServingSetup::resolved_yaml() const {
   std::string head = fmt::format(
       "# Resolved scenario: every value after defaults, automatic choices and --set overrides.\n"
       "# calibration '{}' is {}{}\n",
-      cal.name, cal.kind, cal.kind == "assumed" ? " (efficiencies are labelled assumptions, not measurements)" : "");
+      cal.name, cal.kind_label(),
+      cal.kind == "assumed" ? " (efficiencies are labelled assumptions, not measurements)"
+      : cal.carried_from.empty() ? ""
+                                 : " (measured on " + cal.carried_from + ", carried to " + gpu.name + " by datasheet ratios)");
   return head + e.c_str() + "\n";
 }
 

@@ -30,6 +30,7 @@ struct ServingSetup {
   std::string resolved_yaml() const;
 };
 
-ServingSetup resolve_serving(LoadedScenario ls);
+// `force_calibration`: accept a profile measured on another GPU (carried by datasheet ratios).
+ServingSetup resolve_serving(LoadedScenario ls, bool force_calibration = false);
 
 }  // namespace rs

@@ -14,6 +14,8 @@ void add_run(CLI::App& app) {
   cmd->add_option("--set", opt->sets, "override a key: --set workload.rate_scale=4 (repeatable)");
   cmd->add_option("--out", opt->out, "output directory (default results/<scenario name>)");
   cmd->add_flag("--force", opt->force, "replace an existing non-empty output directory");
+  cmd->add_flag("--force-calibration", opt->force_calibration,
+                "accept a calibration profile measured on another GPU (carried by datasheet ratios)");
   cmd->callback([opt] { run_scenario(*opt, std::cout, std::cerr); });
 }
 
