@@ -5,7 +5,10 @@
 #include <ostream>
 #include <simgrid/s4u.hpp>
 
+#include "models/cost/cost_model.hpp"
 #include "models/metrics/serving_metrics.hpp"
+#include "models/power/governor.hpp"
+#include "models/power/power_meter.hpp"
 #include "models/scenario/setup.hpp"
 #include "models/serving/cluster.hpp"
 #include "models/workload/synthetic.hpp"
@@ -55,6 +58,7 @@ void run_scenario(const RunOptions& opt, std::ostream& out, std::ostream& log) {
   auto wall0 = std::chrono::steady_clock::now();
   ServingSetup st = resolve_serving(load_scenario(opt.scenario, opt.sets));
   const Scenario& s = st.ls.s;
+  const PowerPlan power_plan = make_power_plan(st);  // validates caps and budgets before any output
   auto source = open_workload(st.ls);  // opens the trace now: a missing file fails before any output
   OutputDir dir(opt.out.empty() ? "results/" + s.name : opt.out, opt.force);
 
@@ -70,6 +74,17 @@ void run_scenario(const RunOptions& opt, std::ostream& out, std::ostream& log) {
   if (st.gpu.status == "preliminary")
     note(fmt::format("  note: GPU '{}' uses preliminary (announced, unmeasured) figures", st.gpu.name));
   for (const auto& c : source->unused_columns()) note("  note: trace column read but not used: " + c);
+  note(fmt::format("  power: {} racks of {} GPUs, {} idle / {} tdp per GPU, {} non-GPU per {}-GPU enclosure, PUE {}, "
+                   "{} network per GPU; cap {} per GPU{}{}",
+                   power_plan.racks, power_plan.gpus_per_rack, format_quantity(power_plan.idle_w, Dim::Watts),
+                   format_quantity(power_plan.tdp_w, Dim::Watts), format_quantity(power_plan.host_w, Dim::Watts),
+                   power_plan.domain, power_plan.pue, format_quantity(power_plan.network_per_gpu_w, Dim::Watts),
+                   format_quantity(power_plan.gpu_cap_w, Dim::Watts),
+                   power_plan.rack_budget_w > 0 ? ", rack budget " + format_quantity(power_plan.rack_budget_w, Dim::Watts) : "",
+                   power_plan.site_budget_w > 0 ? ", site budget " + format_quantity(power_plan.site_budget_w, Dim::Watts) : ""));
+  note("  note: power, energy and cost figures are APPROXIMATE: idle power, the DVFS relation, PUE, network power and "
+       "most prices are labelled assumptions (rackscale explain scenario; models/hardware/*.yaml)");
+  if (s.cost.gpu_hour > 0) note(fmt::format("  cost: rental price {} USD/GPU-hour replaces the capex model", s.cost.gpu_hour));
 
   Engine engine;
   std::vector<simgrid::s4u::Host*> gpus = st.topology->build();
@@ -79,10 +94,17 @@ void run_scenario(const RunOptions& opt, std::ostream& out, std::ostream& log) {
   cc.max_window = s.sim.max_window;
   cc.max_request_tokens = st.max_model_len;
   cc.kv_capacity_tokens = st.memory.kv_tokens;
+  const TimeNs stop_at = s.sim.duration > 0 ? s_to_ns(s.sim.duration) : kNever;
+  cc.stop_at = stop_at;
+  PowerModel power_model(*st.model, s.power, st.ls.where("power"));
+  std::unique_ptr<PowerGovernor> governor;
+  if (power_plan.needs_governor()) governor = std::make_unique<PowerGovernor>(power_model, power_plan);
+  cc.governor = governor.get();
 
   ServingSignals signals;
   Progress progress(s.use_synthetic ? s.workload.synthetic.requests : s.workload.max_requests);
   ServingMetrics metrics(signals, st.memory.kv_blocks * st.replicas, &progress);
+  PowerMeter power(signals, power_model, power_plan, stop_at);
   const ImplChoice& sc = s.serving.scheduler;
   const auto& sched_entry = Registry<Scheduler>::get(sc.kind, "", "scheduler");
   const ImplChoice& rc = s.serving.router;
@@ -97,10 +119,12 @@ void run_scenario(const RunOptions& opt, std::ostream& out, std::ostream& log) {
   SummaryContext ctx{s.hardware.gpus, st.replicas, st.tp, st.memory.kv_tokens, s.slo.ttft, s.slo.itl, st.cal.name,
                      st.cal.kind};
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
-  CsvWriter summary = metrics.summary(cluster.requests(), ctx, wall);
+  CostInputs cost_in{s.cost, st.gpu.price_per_gpu.value, 0, 0};
+  CsvWriter summary = metrics.summary(cluster.requests(), ctx, power.summary_values(cost_in), wall);
   summary.save(dir.file("summary.csv"));
   metrics.requests_csv(cluster.requests()).save(dir.file("requests.csv"));
   metrics.timeline_csv().save(dir.file("timeline.csv"));
+  power.power_csv().save(dir.file("power.csv"));
   write_file_atomic(dir.file("scenario.resolved.yaml"), st.resolved_yaml());
   write_file_atomic(dir.file("run.log"), notes);
   dir.commit();
