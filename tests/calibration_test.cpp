@@ -6,6 +6,7 @@
 #include "models/catalog/gpu.hpp"
 #include "models/catalog/llm.hpp"
 #include "models/perf/iteration_model.hpp"
+#include "models/perf/layer_check.hpp"
 #include "sim/error.hpp"
 
 using namespace rs;
@@ -62,4 +63,20 @@ TEST_CASE("auto selection falls back to the assumed default without measured pro
     CHECK(c.name == "default");
     CHECK(c.kind_label() == "assumed");
   }
+}
+
+TEST_CASE("layer check: modelled one-layer time vs the profile's measured layer points") {
+  auto rows = check_layers(RS_TEST_DATA "/calib-synthetic-h100.yaml");
+  REQUIRE(rows.size() == 2);
+  Calibration cal = load_calibration(RS_TEST_DATA "/calib-synthetic-h100.yaml");
+  GpuSpec gpu = load_gpu("h100");
+  LlmSpec llm = load_llm("llama-3.1-8b");
+  IterationModel m(PerfConfig{&llm, &gpu, &cal, Precision::bf16, Precision::bf16, 1}, "t");
+  CHECK(rows[0].phase == "decode");
+  CHECK(rows[0].modelled_us == doctest::Approx(m.layer_s(BatchShape{8, 8 * 1025, {}}) * 1e6));
+  CHECK(rows[0].error_pct() == doctest::Approx((rows[0].modelled_us - 300) / 300 * 100));
+  // One decode layer of an 8B model reads ~218 MB of weights: tens of microseconds or more.
+  CHECK(rows[0].modelled_us > 50);
+  CHECK(rows[1].tokens == 512);
+  CHECK(rows[1].modelled_us > rows[0].modelled_us);
 }

@@ -184,6 +184,16 @@ Breakdown IterationModel::breakdown(const BatchShape& b) const {
   return r;
 }
 
+double IterationModel::layer_s(const BatchShape& b) const {
+  double tokens = static_cast<double>(b.decode_seqs);
+  double attn = attn_decode_per_token_s_ * static_cast<double>(b.decode_context);
+  for (const auto& c : b.prefill) {
+    tokens += static_cast<double>(c.tokens);
+    attn += prefill_attention_s(c);
+  }
+  return (layers_gemm_s(tokens) + attn + elementwise_s(tokens)) / static_cast<double>(cfg_.llm->layers);
+}
+
 MemoryPlan IterationModel::memory(double util, int64_t block_size, int64_t token_budget, int64_t max_seqs) const {
   const LlmSpec& m = *cfg_.llm;
   const double tp = static_cast<double>(cfg_.tp);

@@ -64,6 +64,10 @@ class IterationModel {
   }
   TimeNs step_ns(const BatchShape& b) const;
   Breakdown breakdown(const BatchShape& b) const;
+  // One transformer layer of the step on one GPU: GEMMs + attention +
+  // elementwise, without TP collectives, LM head or step overhead (what the
+  // calibration's `layer` benchmark measures). Dense models only.
+  double layer_s(const BatchShape& b) const;
 
   MemoryPlan memory(double gpu_memory_utilization, int64_t block_size, int64_t token_budget,
                     int64_t max_seqs) const;

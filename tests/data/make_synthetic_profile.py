@@ -24,5 +24,8 @@ lines += ["  hbm:", "    status: done", "    points:",
           "      - {kind: \"read\", size_bytes: 8388608, l2_resident: true, status: \"done\", gbps: 9000, time_us_median: 1}",
           "  attention:", "    status: done", "    points:",
           "      - {batch: 8, context: 4096, status: \"done\", gbps: 2010, time_us_median: 100}",
-          "      - {batch: 8, context: 512, status: \"done\", gbps: 900, time_us_median: 10}"]
+          "      - {batch: 8, context: 512, status: \"done\", gbps: 900, time_us_median: 10}",
+          "  layer:", "    status: done", "    points:",
+          "      - {model: \"llama-3.1-8b\", tp: 1, phase: \"decode\", batch: 8, context: 1024, tokens: 8, status: \"done\", time_us_median: 300}",
+          "      - {model: \"llama-3.1-8b\", tp: 1, phase: \"prefill\", batch: 0, context: 0, tokens: 512, status: \"done\", time_us_median: 900}"]
 open("tests/data/calib-synthetic-h100.yaml", "w").write("\n".join(lines) + "\n")

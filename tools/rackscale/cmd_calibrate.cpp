@@ -11,6 +11,7 @@
 
 #include "models/catalog/calibration.hpp"
 #include "models/catalog/catalog.hpp"
+#include "models/perf/layer_check.hpp"
 #include "sim/error.hpp"
 #include "tools/rackscale/commands.hpp"
 
@@ -20,7 +21,7 @@ namespace rs::cli {
 namespace {
 
 struct CalibrateOptions {
-  std::string out, check, fit, groups, gpu_preset;
+  std::string out, check, fit, compare, groups, gpu_preset;
   bool quick = false, resume = false;
 };
 
@@ -47,6 +48,12 @@ void print_fits(const std::string& profile) {
 
 void calibrate(const CalibrateOptions& o) {
   if (!o.fit.empty()) return print_fits(o.fit);
+  if (!o.compare.empty()) {
+    auto rows = check_layers(o.compare);
+    if (rows.empty()) fail(o.compare, "the profile has no measured 'layer' points (run calibrate with --groups layer)");
+    std::cout << format_layer_check(rows);
+    return;
+  }
   if (o.out.empty() && o.check.empty()) fail("calibrate", "give --out FILE (measure), --check FILE (drift) or --fit FILE (show fits)");
   if (!have_nvcc()) {
     std::cerr << "error: cannot calibrate on this machine: no CUDA Toolkit (nvcc not on PATH nor in /usr/local/cuda). "
@@ -81,6 +88,8 @@ void add_calibrate(CLI::App& app) {
   cmd->add_option("--gpu-preset", o->gpu_preset, "GPU preset to record (default: guessed from the GPU name)");
   cmd->add_option("--check", o->check, "re-measure a sample of a profile; exit 1 if any point drifts > 10 %");
   cmd->add_option("--fit", o->fit, "print the fits of an existing profile (no GPU needed)");
+  cmd->add_option("--compare", o->compare,
+                  "measured decoder-layer times of a profile vs the iteration model's prediction (no GPU needed)");
   cmd->callback([o] { calibrate(*o); });
 }
 
