@@ -21,7 +21,13 @@ const Schema<GpuSpec>& GpuSpec::schema() {
       .sourced(&GpuSpec::nvlink_bandwidth, "nvlink_bandwidth", Dim::BytesPerSec,
                "NVLink bandwidth per GPU, per direction")
       .sourced(&GpuSpec::nvlink_domain, "nvlink_domain", Dim::Count, "GPUs in one NVLink switch domain")
-      .sourced(&GpuSpec::tdp, "tdp", Dim::Watts, "thermal design power per GPU");
+      .sourced(&GpuSpec::tdp, "tdp", Dim::Watts, "thermal design power per GPU")
+      .sourced(&GpuSpec::idle_power, "idle_power", Dim::Watts,
+               "power of one GPU that holds a serving engine's CUDA context but runs no kernels")
+      .sourced(&GpuSpec::host_power, "host_power", Dim::Watts,
+               "non-GPU power of one NVLink-domain enclosure (HGX node or NVL72 rack): CPUs, NVSwitch, NICs, fans")
+      .sourced(&GpuSpec::price_per_gpu, "price_per_gpu", Dim::Count,
+               "purchase price per GPU in USD, including its share of the server or rack");
   return s;
 }
 
@@ -34,6 +40,7 @@ double GpuSpec::peak_flops(Precision p, const std::string& where) const {
 GpuSpec load_gpu(const std::string& name, const std::string& where) {
   GpuSpec g = load_preset(GpuSpec::schema(), "hardware", name, where, "GPU");
   if (g.domain_size() < 1) fail(where, "GPU '" + name + "': nvlink_domain must be >= 1");
+  if (!(g.idle_power.value < g.tdp.value)) fail(where, "GPU '" + name + "': idle_power must be below tdp");
   return g;
 }
 

@@ -12,6 +12,11 @@ struct GpuSpec {
     Sourced bf16, fp8, fp4;
   } peak;  // dense FLOP/s per GPU
   Sourced hbm_capacity, hbm_bandwidth, nvlink_bandwidth, nvlink_domain, tdp;
+  // Power and cost (issue 5): idle power per GPU (CUDA context loaded, no kernels),
+  // non-GPU power of one NVLink-domain enclosure (HGX node or NVL72 rack: CPUs,
+  // NVSwitch, NICs, fans), and the purchase price per GPU including its share of
+  // the server or rack.
+  Sourced idle_power, host_power, price_per_gpu;
 
   static const Schema<GpuSpec>& schema();
   // Dense peak at a precision; InputError at `where` if the GPU lacks it.

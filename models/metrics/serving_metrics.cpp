@@ -45,10 +45,18 @@ std::vector<std::string> ServingMetrics::summary_columns() {
   return {"gpus", "replicas", "tp", "requests", "completed", "rejected", "preemptions", "sim_time_s",
           "output_tok_per_s", "output_tok_per_s_per_gpu", "input_tok_per_s", "ttft_p50_s", "ttft_p90_s",
           "ttft_p99_s", "itl_p50_s", "itl_p99_s", "tpot_mean_s", "e2e_p50_s", "e2e_p99_s", "slo_attainment",
-          "goodput_rps", "kv_tokens_per_replica", "calibration", "calibration_kind", "wall_s"};
+          "goodput_rps", "kv_tokens_per_replica", "calibration", "calibration_kind", "energy_j", "avg_power_w",
+          "peak_power_w", "tokens_per_kwh", "output_tok_per_s_per_mw", "usd_per_gpu_hour", "usd_per_mtok_input",
+          "usd_per_mtok_output", "wall_s"};
 }
 
-CsvWriter ServingMetrics::summary(const std::deque<Request>& reqs, const SummaryContext& ctx, double wall_s) const {
+std::vector<std::string> ServingMetrics::energy_columns() {
+  return {"energy_j", "avg_power_w", "peak_power_w", "tokens_per_kwh", "output_tok_per_s_per_mw", "usd_per_gpu_hour",
+          "usd_per_mtok_input", "usd_per_mtok_output"};
+}
+
+CsvWriter ServingMetrics::summary(const std::deque<Request>& reqs, const SummaryContext& ctx,
+                                  const std::vector<double>& energy, double wall_s) const {
   std::vector<double> ttft, e2e;
   double tpot_sum = 0;
   int64_t tpot_n = 0, completed = 0, rejected = 0, preemptions = 0, good = 0, out_tokens = 0, in_tokens = 0;
@@ -95,6 +103,7 @@ CsvWriter ServingMetrics::summary(const std::deque<Request>& reqs, const Summary
   w.cell(reqs.empty() ? kNaN : static_cast<double>(good) / static_cast<double>(reqs.size()));
   w.cell(per_s(static_cast<double>(good)));
   w.cell(ctx.kv_tokens_per_replica).cell(std::string_view(ctx.calibration)).cell(std::string_view(ctx.calibration_kind));
+  for (std::size_t i = 0; i < energy_columns().size(); ++i) w.cell(i < energy.size() ? energy[i] : kNaN);
   w.cell(wall_s);
   w.end_row();
   return w;

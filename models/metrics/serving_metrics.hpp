@@ -24,7 +24,10 @@ class ServingMetrics {
 
   // Columns of summary.csv, in order (stable contract; wall_s last).
   static std::vector<std::string> summary_columns();
-  CsvWriter summary(const std::deque<Request>& reqs, const SummaryContext& ctx, double wall_s) const;
+  // Power and cost columns (energy_j ... usd_per_mtok_output), filled by the power meter.
+  static std::vector<std::string> energy_columns();
+  CsvWriter summary(const std::deque<Request>& reqs, const SummaryContext& ctx, const std::vector<double>& energy,
+                    double wall_s) const;
   CsvWriter requests_csv(const std::deque<Request>& reqs) const;
   CsvWriter timeline_csv() const;
 

@@ -51,6 +51,17 @@ struct Scenario {
   struct Sim {
     bool coalesce = true;
     int64_t max_window = 0;
+    double duration = 0;  // s; 0 = until the workload drains
+  };
+  struct Power {
+    double gpu_cap = 0, rack_budget = 0, site_budget = 0;  // W; 0 = none
+    double pue = 0, network_per_gpu = 0, control_interval = 0;
+    int64_t hgx_nodes_per_rack = 0;
+    double memory_power_share = 0, dvfs_exponent = 0, min_clock = 0, idle_share = 0;
+  };
+  struct Cost {
+    double electricity = 0, gpu_hour = 0, gpu_price = 0, network_fraction = 0, facility_per_mw = 0,
+           colocation = 0, it_years = 0, facility_years = 0, staff_fraction = 0, interest_rate = 0;
   };
 
   std::string name, calibration;
@@ -63,6 +74,8 @@ struct Scenario {
   Workload workload;
   Slo slo;
   Sim sim;
+  Power power;
+  Cost cost;
   bool use_synthetic = false;  // a workload.synthetic mapping was given
 
   static const Schema<Scenario>& schema();

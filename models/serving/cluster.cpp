@@ -14,7 +14,8 @@ ServingCluster::ServingCluster(ClusterConfig cfg, const SchedulerFactory& make_s
   for (int32_t i = 0; i < n; ++i) {
     kv_.emplace_back(kv_blocks, block_size);
     auto sched = make_scheduler(Scheduler::Deps{&kv_.back(), &sig_, i});
-    replicas_.push_back(std::make_unique<Replica>(i, std::move(sched), model, clock_, cfg_.coalesce, cfg_.max_window));
+    replicas_.push_back(std::make_unique<Replica>(i, std::move(sched), model, clock_, cfg_.coalesce, cfg_.max_window,
+                                                   cfg_.governor, cfg_.stop_at));
   }
   loads_.resize(static_cast<std::size_t>(n));
 }
@@ -35,7 +36,7 @@ void ServingCluster::start() {
 void ServingCluster::arrivals() {
   TraceRow row;
   int64_t id = 0;
-  bool have = source_.next(row);
+  bool have = source_.next(row) && row.arrival < cfg_.stop_at;
   clock_.next = have ? row.arrival : kNever;
   while (have) {
     sleep_until_ns(row.arrival);
@@ -54,7 +55,7 @@ void ServingCluster::arrivals() {
       int32_t target = router_->route(r, loads_);
       replicas_[static_cast<std::size_t>(target)]->deliver(&r);
     }
-    have = source_.next(row);
+    have = source_.next(row) && row.arrival < cfg_.stop_at;
     clock_.next = have ? row.arrival : kNever;
   }
   clock_.done = true;

@@ -22,6 +22,8 @@ struct ClusterConfig {
   int64_t max_window = 1 << 20;  // most decode steps slept in one go
   int64_t max_request_tokens = 0;  // prompt + output above this are rejected (max_model_len)
   int64_t kv_capacity_tokens = 0;  // per replica; longer requests are rejected
+  TimeNs stop_at = kNever;         // sim.duration: later arrivals are not sent, no step starts after
+  ClockGovernor* governor = nullptr;  // DVFS (power caps and budgets); null = full clock
 };
 
 class ServingCluster {

@@ -8,13 +8,16 @@ namespace sg4 = simgrid::s4u;
 namespace rs {
 
 Replica::Replica(int32_t id, std::unique_ptr<Scheduler> sched, const IterationModel& model,
-                 const ArrivalClock& clock, bool coalesce, int64_t max_window)
+                 const ArrivalClock& clock, bool coalesce, int64_t max_window, ClockGovernor* governor,
+                 TimeNs stop_at)
     : id_(id),
       sched_(std::move(sched)),
       model_(model),
       clock_(clock),
       coalesce_(coalesce),
       max_window_(max_window),
+      gov_(governor),
+      stop_at_(stop_at),
       mutex_(sg4::Mutex::create()),
       cv_(sg4::ConditionVariable::create()) {}
 
@@ -48,6 +51,7 @@ void Replica::run() {
   lock_ = &lock;
   for (;;) {
     settle_arrivals();
+    if (now_ >= stop_at_) break;  // sim.duration reached: no new step starts
     if (sched_->idle()) {
       if (clock_.done) break;
       woken_at_ = kNever;
@@ -62,9 +66,10 @@ void Replica::run() {
     if (coalesce_ && p.decode_only() && !p.preempted) {
       decode_window(p);
     } else {
-      TimeNs end = now_ + model_.step_ns(p.shape());
+      StepTiming st = gov_ ? gov_->step(id_, p.shape(), now_) : StepTiming{model_.step_ns(p.shape()), 0};
+      TimeNs end = now_ + st.ns;
       sleep_until_ns(end);
-      sched_->commit(now_, end);
+      sched_->commit(now_, end, st.level);
       now_ = end;
     }
   }
@@ -74,10 +79,23 @@ void Replica::run() {
 void Replica::decode_window(const StepPlan& p) {
   int64_t horizon = sched_->decode_horizon(max_window_);
   ends_.clear();
+  levels_.clear();
   TimeNs t = now_;
-  for (int64_t j = 0; j < horizon; ++j) {
-    t += model_.decode_ns(p.decode_seqs, p.decode_context + j * p.decode_seqs);
-    ends_.push_back(t);
+  if (gov_) {
+    // Clocks are constant within a control interval: the window stops before
+    // the first step that would start at or after the next boundary (or the end).
+    const TimeNs boundary = std::min(gov_->next_boundary(now_), stop_at_);
+    for (int64_t j = 0; j < horizon && (j == 0 || t < boundary); ++j) {
+      StepTiming st = gov_->decode(id_, p.decode_seqs, p.decode_context + j * p.decode_seqs, t);
+      t += st.ns;
+      ends_.push_back(t);
+      levels_.push_back(st.level);
+    }
+  } else {
+    for (int64_t j = 0; j < horizon && (j == 0 || t < stop_at_); ++j) {
+      t += model_.decode_ns(p.decode_seqs, p.decode_context + j * p.decode_seqs);
+      ends_.push_back(t);
+    }
   }
   std::size_t n = ends_.size();
   if (n > 1) {
@@ -91,7 +109,8 @@ void Replica::decode_window(const StepPlan& p) {
     }
   }
   sleep_until_ns(ends_[n - 1]);
-  sched_->commit_decode({ends_.data(), n}, now_);
+  sched_->commit_decode({ends_.data(), n}, now_,
+                        levels_.empty() ? std::span<const int32_t>{} : std::span<const int32_t>{levels_.data(), n});
   now_ = ends_[n - 1];
 }
 

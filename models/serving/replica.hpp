@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "models/perf/iteration_model.hpp"
+#include "models/serving/clock.hpp"
 #include "models/serving/router.hpp"
 #include "models/serving/scheduler.hpp"
 
@@ -24,8 +25,9 @@ struct ArrivalClock {
 
 class Replica {
  public:
+  // `governor` (may be null: full clock) sets each step's clock; no step starts at or after `stop_at`.
   Replica(int32_t id, std::unique_ptr<Scheduler> sched, const IterationModel& model, const ArrivalClock& clock,
-          bool coalesce, int64_t max_window);
+          bool coalesce, int64_t max_window, ClockGovernor* governor = nullptr, TimeNs stop_at = kNever);
   void deliver(Request* r);  // called by the arrival actor at r->arrival
   void stream_done();        // no more arrivals
   void run();                // actor body
@@ -42,6 +44,8 @@ class Replica {
   const ArrivalClock& clock_;
   bool coalesce_;
   int64_t max_window_;
+  ClockGovernor* gov_;
+  TimeNs stop_at_;
   std::vector<Request*> inbox_;
   simgrid::s4u::MutexPtr mutex_;
   simgrid::s4u::ConditionVariablePtr cv_;
@@ -49,6 +53,7 @@ class Replica {
   bool waiting_ = false;
   TimeNs woken_at_ = kNever, now_ = 0;
   std::vector<TimeNs> ends_;
+  std::vector<int32_t> levels_;
 };
 
 }  // namespace rs

@@ -53,12 +53,9 @@ void Scheduler::add_item(StepPlan& p, Request* r, int32_t n) {
   }
 }
 
-void Scheduler::emit_step(TimeNs start, TimeNs end, int32_t seqs, int32_t prefill_tokens, int32_t out,
-                          int32_t steady, int64_t kv_used) const {
-  sig_.step(StepRecord{replica_, start, end, seqs, prefill_tokens, out, steady, kv_used});
-}
+void Scheduler::emit_step(const StepRecord& r) const { sig_.step(r); }
 
-void Scheduler::commit(TimeNs start, TimeNs end) {
+void Scheduler::commit(TimeNs start, TimeNs end, int32_t level) {
   int32_t out = 0, steady = 0;
   int64_t kv_used = kv_.used();
   for (auto [r, n] : plan_.items) {
@@ -76,7 +73,8 @@ void Scheduler::commit(TimeNs start, TimeNs end) {
     }
     r->last_token = end;
   }
-  emit_step(start, end, static_cast<int32_t>(plan_.items.size()), plan_.prefill_tokens, out, steady, kv_used);
+  emit_step(StepRecord{replica_, start, end, static_cast<int32_t>(plan_.items.size()), plan_.prefill_tokens, out, steady,
+                       kv_used, plan_.decode_context, plan_.prefill, level});
   retire_finished(end);
 }
 
@@ -95,7 +93,7 @@ void Scheduler::retire_finished(TimeNs end) {
   }
 }
 
-void Scheduler::commit_decode(std::span<const TimeNs> ends, TimeNs start) {
+void Scheduler::commit_decode(std::span<const TimeNs> ends, TimeNs start, std::span<const int32_t> levels) {
   const int32_t n = static_cast<int32_t>(ends.size());
   const int32_t seqs = static_cast<int32_t>(plan_.items.size());
   // Blocks in use during each step: the planned step's, then growth at block boundaries.
@@ -109,7 +107,10 @@ void Scheduler::commit_decode(std::span<const TimeNs> ends, TimeNs start) {
     // block when computed+j-1 is a multiple of the block size (j >= 2: step 1's
     // blocks were allocated by plan()).
     if (j >= 2) used += residues[static_cast<std::size_t>(((1 - j) % bs + bs) % bs)];
-    emit_step(prev, ends[j - 1], seqs, 0, seqs, seqs, used);
+    const std::size_t k = static_cast<std::size_t>(j - 1);
+    emit_step(StepRecord{replica_, prev, ends[k], seqs, 0, seqs, seqs, used,
+                         plan_.decode_context + static_cast<int64_t>(j - 1) * plan_.decode_seqs, {},
+                         levels.empty() ? 0 : levels[k]});
     prev = ends[j - 1];
   }
   for (auto [r, tokens] : plan_.items) {

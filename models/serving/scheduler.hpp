@@ -62,9 +62,11 @@ class Scheduler {
   virtual int64_t decode_horizon(int64_t limit) const = 0;
 
   // Applies the planned step, which ended at `end` after starting at `start`.
-  void commit(TimeNs start, TimeNs end);
-  // Applies n decode-only steps of the planned batch; ends[j] is step j's end.
-  void commit_decode(std::span<const TimeNs> ends, TimeNs start);
+  // `level`: the DVFS clock level it ran at (reported in the step signal).
+  void commit(TimeNs start, TimeNs end, int32_t level = 0);
+  // Applies n decode-only steps of the planned batch; ends[j] is step j's end;
+  // levels[j] its clock level (empty: all 0).
+  void commit_decode(std::span<const TimeNs> ends, TimeNs start, std::span<const int32_t> levels = {});
 
   std::size_t running() const { return running_.size(); }
   std::size_t waiting() const { return waiting_.size(); }
@@ -75,8 +77,7 @@ class Scheduler {
   void preempt(Request* r, TimeNs now);  // running -> waiting front (recompute later)
   void add_item(StepPlan& p, Request* r, int32_t n);
   void retire_finished(TimeNs end);  // completions leave the batch
-  void emit_step(TimeNs start, TimeNs end, int32_t seqs, int32_t prefill_tokens, int32_t out, int32_t steady,
-                 int64_t kv_used) const;
+  void emit_step(const StepRecord& r) const;
 
   KvCache& kv_;
   const ServingSignals& sig_;

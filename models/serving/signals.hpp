@@ -1,6 +1,9 @@
 #pragma once
 // What a serving simulation announces. Metrics, timelines, power and cost
 // models subscribe; the serving code never calls them by name.
+#include <span>
+
+#include "models/perf/iteration_model.hpp"
 #include "models/serving/request.hpp"
 #include "sim/signal.hpp"
 
@@ -15,6 +18,11 @@ struct StepRecord {
   int32_t tokens_out = 0;      // output tokens emitted at the end of the step
   int32_t steady_gaps = 0;     // of those, tokens whose gap since the previous one is end - start
   int64_t kv_used_blocks = 0;  // during the step
+  // Shape of the step (for power and cost observers): decode sequences' summed
+  // context, and the prefill chunks (valid only during the signal).
+  int64_t decode_context = 0;
+  std::span<const PrefillChunk> prefill;
+  int32_t clock_level = 0;  // DVFS level the step ran at (0 = full clock; see ClockGovernor)
 };
 
 struct ServingSignals {
