@@ -19,10 +19,12 @@ TEST_CASE("every registered implementation instantiates") {
   CHECK(Registry<Router>::names() == std::vector<std::string>{"round-robin"});
   for (const auto& [name, e] : Registry<Router>::all()) CHECK(e.make(none, {}, {4}) != nullptr);
   GpuSpec gb200 = load_gpu("gb200");
-  CHECK(Registry<Topology>::names() == std::vector<std::string>{"hgx", "nvl72"});
+  CHECK(Registry<Topology>::names() ==
+        std::vector<std::string>{"hgx", "hgx-efa", "hgx-ib", "nvl72", "nvl72-efa", "nvl72-ib"});
   for (const auto& [name, e] : Registry<Topology>::all()) {
     auto t = e.make(none, {}, {&gb200, 144, "test"});
-    CHECK(t->domain_size() == (name == "nvl72" ? 72 : 8));
+    CHECK(t->domain_size() == (name.starts_with("nvl72") ? 72 : 8));
+    CHECK(t->fabric().gpus() == 144);
   }
 }
 

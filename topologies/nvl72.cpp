@@ -12,14 +12,17 @@ class Nvl72 final : public Topology {
     static const Schema<Params> s("NVL72 racks (no parameters in this slice)");
     return s;
   }
-  Nvl72(const Params&, const Deps& d) : gpus_(d.gpus) { check_domains(d, kDomain, "nvl72"); }
+  Nvl72(const Params&, const Deps& d)
+      : gpus_(d.gpus), fabric_((check_domains(d, kDomain, "nvl72"), domains_only(*d.gpu, d.gpus, kDomain)), d.where) {}
   int64_t domain_size() const override { return kDomain; }
   std::string describe() const override { return std::to_string(gpus_ / kDomain) + " NVL72 rack(s)"; }
   std::vector<simgrid::s4u::Host*> build() const override { return build_domains(gpus_, kDomain, "rack"); }
+  const Fabric& fabric() const override { return fabric_; }
 
  private:
   static constexpr int64_t kDomain = 72;
   int64_t gpus_;
+  Fabric fabric_;
 };
 
 const bool registered = Registry<Topology>::add<Nvl72>("nvl72", "NVL72 racks, one 72-GPU NVLink domain each");

@@ -16,6 +16,16 @@ void check_domains(const Topology::Deps& d, int64_t domain, const std::string& t
     fail(d.where, fmt::format("hardware.gpus={} is not a whole number of {} domains of {} GPUs", d.gpus, topo, domain));
 }
 
+FabricSpec domains_only(const GpuSpec& gpu, int64_t gpus, int64_t domain) {
+  FabricSpec f;
+  f.name = "none";
+  f.domains = gpus / domain;
+  f.domain_size = domain;
+  f.nvlink_bw = gpu.nvlink_bandwidth.value;
+  f.nvlink_latency = kNvlinkLinkLatency;
+  return f;
+}
+
 std::vector<sg4::Host*> build_domains(int64_t gpus, int64_t domain, const std::string& prefix) {
   sg4::NetZone* root = sg4::create_full_zone("site");
   std::vector<sg4::Host*> hosts;

@@ -1,0 +1,206 @@
+#include "models/collectives/collective.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <simgrid/s4u.hpp>
+
+#include "sim/engine.hpp"
+#include "sim/error.hpp"
+#include "sim/suggest.hpp"
+
+namespace sg4 = simgrid::s4u;
+
+namespace rs {
+
+std::vector<std::string> coll_op_names() { return {"all_reduce", "all_gather", "reduce_scatter", "all_to_all", "send_recv"}; }
+
+CollOp parse_coll_op(const std::string& s, const std::string& where) {
+  auto names = coll_op_names();
+  for (size_t i = 0; i < names.size(); ++i)
+    if (names[i] == s) return static_cast<CollOp>(i);
+  fail(where, "unknown collective '" + s + "' (known: " + join(names) + ")" + did_you_mean(s, names));
+}
+
+const char* to_string(CollOp op) {
+  static const char* n[] = {"all_reduce", "all_gather", "reduce_scatter", "all_to_all", "send_recv"};
+  return n[static_cast<int>(op)];
+}
+
+double bus_factor(CollOp op, int64_t n) {
+  const double dn = static_cast<double>(n);
+  switch (op) {
+    case CollOp::all_reduce: return 2 * (dn - 1) / dn;
+    case CollOp::send_recv: return 1;
+    default: return (dn - 1) / dn;
+  }
+}
+
+double nvlink_time(CollOp op, double bytes, int64_t n, const NvlinkAB& ab) {
+  if (n <= 1 || bytes <= 0) return 0;
+  const double dn = static_cast<double>(n);
+  switch (op) {
+    case CollOp::all_reduce: return ab.alpha0_s + 2 * (dn - 1) * ab.alpha_step_s + 2 * (dn - 1) / dn * bytes / ab.bw_Bps;
+    case CollOp::all_gather:
+    case CollOp::reduce_scatter: return ab.alpha0_s + (dn - 1) * ab.alpha_step_s + (dn - 1) / dn * bytes / ab.bw_Bps;
+    case CollOp::all_to_all: return ab.alpha0_s + ab.alpha_step_s + (dn - 1) / dn * bytes / ab.bw_Bps;
+    case CollOp::send_recv: return ab.alpha0_s + ab.alpha_step_s + bytes / ab.bw_Bps;
+  }
+  return 0;
+}
+
+std::vector<double> parse_sizes(const std::string& text, const std::string& where) {
+  auto one = [&](const std::string& t) -> double {
+    if (t.empty()) fail(where, "empty size in '" + text + "' (expected MIN[:MAX[:FACTOR]], e.g. 1M:8G)");
+    size_t pos = 0;
+    double v = 0;
+    try {
+      v = std::stod(t, &pos);
+    } catch (...) {
+      fail(where, "bad size '" + t + "' (expected a number with an optional K, M or G suffix, e.g. 64K, 8G)");
+    }
+    std::string suf = t.substr(pos);
+    double mul = suf.empty() || suf == "B" ? 1 : suf == "K" ? 1024.0 : suf == "M" ? 1048576.0 : suf == "G" ? 1073741824.0 : -1;
+    if (mul < 0 || v <= 0) fail(where, "bad size '" + t + "' (a positive number of bytes with K, M or G = 2^10, 2^20, 2^30)");
+    return std::floor(v * mul);
+  };
+  std::vector<std::string> parts;
+  size_t start = 0;
+  for (;;) {
+    size_t c = text.find(':', start);
+    parts.push_back(text.substr(start, c == std::string::npos ? std::string::npos : c - start));
+    if (c == std::string::npos) break;
+    start = c + 1;
+  }
+  if (parts.size() > 3) fail(where, "expected MIN[:MAX[:FACTOR]], got '" + text + "'");
+  double lo = one(parts[0]), hi = parts.size() > 1 ? one(parts[1]) : lo;
+  double factor = 2;
+  if (parts.size() > 2) {
+    try {
+      factor = std::stod(parts[2]);
+    } catch (...) {
+      factor = 0;
+    }
+    if (!(factor > 1)) fail(where, "size factor must be a number > 1, got '" + parts[2] + "'");
+  }
+  if (hi < lo) fail(where, fmt::format("MAX {} is smaller than MIN {}", hi, lo));
+  std::vector<double> out;
+  for (double s = lo; s <= hi * (1 + 1e-12); s = std::floor(s * factor)) out.push_back(s);
+  return out;
+}
+
+CollectiveRunner::CollectiveRunner(const Fabric& fabric, NvlinkAB ab, bool per_gpu_nics)
+    : fabric_(fabric), ab_(ab), per_gpu_(per_gpu_nics) {}
+
+namespace {
+
+struct FlowSpec {
+  sg4::Host *src, *dst;
+  double bytes;
+};
+
+// Starts all flows at once and returns when the last one ends.
+double flow_step(const std::vector<FlowSpec>& flows) {
+  const double t0 = sg4::Engine::get_clock();
+  std::vector<sg4::CommPtr> comms;
+  comms.reserve(flows.size());
+  for (const auto& f : flows) {
+    if (f.bytes <= 0) continue;
+    sg4::CommPtr c = sg4::Comm::sendto_init(f.src, f.dst);
+    c->set_payload_size(static_cast<uint64_t>(std::llround(f.bytes)));
+    c->start();
+    comms.push_back(c);
+  }
+  sg4::Comm::wait_all(comms);
+  return sg4::Engine::get_clock() - t0;
+}
+
+}  // namespace
+
+std::vector<CollectiveRow> CollectiveRunner::run(CollOp op, const std::vector<double>& sizes, int64_t gpus,
+                                                 const std::string& where) {
+  const FabricSpec& fs = fabric_.spec();
+  const int64_t g = fs.domain_size;
+  if (gpus < 1) fail(where, "a collective needs at least one GPU");
+  if (gpus > fabric_.gpus())
+    fail(where, fmt::format("{} GPUs requested but the topology has {} ({} domains of {})", gpus, fabric_.gpus(),
+                            fs.domains, g));
+  std::vector<CollectiveRow> rows;
+  auto finish = [&](double bytes, double intra, double inter) {
+    CollectiveRow r;
+    r.op = op, r.gpus = gpus, r.bytes = bytes, r.intra_s = intra, r.inter_s = inter;
+    r.time_s = intra + inter;
+    if (op == CollOp::all_to_all || op == CollOp::send_recv) r.time_s = std::max(intra, inter);
+    r.algbw_Bps = r.time_s > 0 ? bytes / r.time_s : 0;
+    r.busbw_Bps = r.algbw_Bps * bus_factor(op, gpus);
+    rows.push_back(r);
+  };
+  if (gpus <= g) {  // inside one NVLink domain: alpha-beta only
+    for (double s : sizes) finish(s, nvlink_time(op, s, gpus, ab_), 0);
+    return rows;
+  }
+  if (gpus % g != 0)
+    fail(where, fmt::format("{} GPUs span NVLink domains of {}: use at most {} or a multiple of {}", gpus, g, g, g));
+  if (!fabric_.scale_out())
+    fail(where, fmt::format("{} GPUs span {} NVLink domains that this topology does not connect (no scale-out "
+                            "fabric); use a kind such as nvl72-efa, nvl72-ib, hgx-efa or hgx-ib",
+                            gpus, gpus / g));
+  const int64_t D = gpus / g;
+  const double n = static_cast<double>(gpus), dg = static_cast<double>(g), dD = static_cast<double>(D);
+
+  Engine engine({"network/model:CM02", "network/TCP-gamma:0"});
+  // send_recv: one GPU's flow must see its own NIC, not its rail's: per-GPU endpoints (D flows, cheap).
+  const bool gpu_nics = per_gpu_ || op == CollOp::send_recv;
+  Fabric::Platform pf = fabric_.build(false, gpu_nics);
+  const int64_t E = pf.rails;                              // endpoints per domain
+  const double per_ep = dg / static_cast<double>(E);      // GPUs behind one endpoint
+  // Ring step between domains: each endpoint sends `per_gpu` x its GPUs to the same rail of the next domain.
+  auto ring = [&](double per_gpu) {
+    std::vector<FlowSpec> f;
+    for (int64_t d = 0; d < D; ++d)
+      for (int64_t e = 0; e < E; ++e) f.push_back({pf.nic(d, e), pf.nic((d + 1) % D, e), per_ep * per_gpu});
+    return f;
+  };
+  sg4::Actor::create("collective", pf.nics[0], Engine::guard([&] {
+                       for (double s : sizes) {
+                         double intra = 0, inter = 0;
+                         std::vector<FlowSpec> step;
+                         switch (op) {
+                           case CollOp::all_reduce:
+                             intra = nvlink_time(CollOp::reduce_scatter, s, g, ab_) + nvlink_time(CollOp::all_gather, s, g, ab_);
+                             step = ring(s / dg / dD);
+                             inter = 2 * (dD - 1) * flow_step(step);
+                             break;
+                           case CollOp::all_gather:
+                           case CollOp::reduce_scatter:
+                             intra = nvlink_time(op, s, g, ab_);
+                             step = ring(s / n);
+                             inter = (dD - 1) * flow_step(step);
+                             break;
+                           case CollOp::all_to_all:
+                             intra = nvlink_time(CollOp::all_to_all, s * dg / n, g, ab_);
+                             for (int64_t a = 0; a < D; ++a)
+                               for (int64_t b = 0; b < D; ++b)
+                                 if (a != b)
+                                   for (int64_t e = 0; e < E; ++e) step.push_back({pf.nic(a, e), pf.nic(b, e), per_ep * dg * s / n});
+                             inter = flow_step(step);
+                             break;
+                           case CollOp::send_recv: {
+                             intra = nvlink_time(CollOp::send_recv, s, 2, ab_);
+                             // Last GPU of each domain sends to the first GPU of the next, through its own NIC.
+                             for (int64_t d = 0; d < D; ++d) step.push_back({pf.nic(d, g - 1), pf.nic((d + 1) % D, 0), s});
+                             inter = flow_step(step);
+                             break;
+                           }
+                         }
+                         flows_ += static_cast<int64_t>(step.size());
+                         finish(s, intra, inter);
+                       }
+                     }));
+  engine.run();
+  return rows;
+}
+
+}  // namespace rs

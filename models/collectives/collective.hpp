@@ -1,0 +1,66 @@
+#pragma once
+// Collectives, nccl-tests style. Inside one NVLink domain: an alpha-beta model
+// fitted to measured NCCL kernel times (models/calibration/nccl/, see
+// nvlink_fit.hpp). Across domains: hierarchical algorithms whose inter-domain
+// phases are SimGrid flows on the scale-out fabric (max-min sharing), one flow
+// per (domain, rail) endpoint: the NICs of one rail of one domain carry
+// identical per-GPU flows, so one flow of their summed bytes on their summed
+// link gives the same times (checked against per-GPU flows in a test).
+//
+// Sizes follow nccl-tests: all_reduce and reduce_scatter: the input buffer of
+// one rank; all_gather: the output buffer; all_to_all: what one rank sends in
+// total (size / n to each peer); send_recv: what one rank sends (each rank to
+// the next, a ring). algbw = size / time; busbw = algbw x factor:
+// all_reduce 2(n-1)/n, all_gather, reduce_scatter, all_to_all (n-1)/n, send_recv 1.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "topologies/fabric.hpp"
+
+namespace rs {
+
+enum class CollOp { all_reduce, all_gather, reduce_scatter, all_to_all, send_recv };
+CollOp parse_coll_op(const std::string& s, const std::string& where);
+const char* to_string(CollOp op);
+std::vector<std::string> coll_op_names();
+double bus_factor(CollOp op, int64_t n);
+
+// NVLink alpha-beta: a fixed cost, a cost per algorithm step, and a bandwidth.
+struct NvlinkAB {
+  double alpha0_s = 0;      // per call (kernel start, synchronisation)
+  double alpha_step_s = 0;  // per ring step
+  double bw_Bps = 1;        // achieved per-GPU bandwidth per direction
+};
+// Time of `op` on n GPUs of one NVLink domain (ring algorithms; all_to_all and
+// send_recv post all their sends at once).
+double nvlink_time(CollOp op, double bytes, int64_t n, const NvlinkAB& ab);
+
+struct CollectiveRow {
+  CollOp op = CollOp::all_reduce;
+  int64_t gpus = 0;
+  double bytes = 0, time_s = 0, algbw_Bps = 0, busbw_Bps = 0;
+  double intra_s = 0, inter_s = 0;  // breakdown (inter = simulated flow time)
+};
+
+// Parses MIN[:MAX[:FACTOR]] with K/M/G = 2^10/2^20/2^30 (nccl-tests); FACTOR defaults to 2.
+std::vector<double> parse_sizes(const std::string& text, const std::string& where);
+
+class CollectiveRunner {
+ public:
+  // `per_gpu_nics`: one flow per GPU instead of per (domain, rail) (for checks).
+  CollectiveRunner(const Fabric& fabric, NvlinkAB ab, bool per_gpu_nics = false);
+  // Runs `op` at each size on the first `gpus` GPUs (<= one domain, or whole
+  // domains). Creates the process's SimGrid engine if flows are needed.
+  std::vector<CollectiveRow> run(CollOp op, const std::vector<double>& sizes, int64_t gpus, const std::string& where);
+  // Number of flows simulated so far.
+  int64_t flows() const { return flows_; }
+
+ private:
+  const Fabric& fabric_;
+  NvlinkAB ab_;
+  bool per_gpu_;
+  int64_t flows_ = 0;
+};
+
+}  // namespace rs

@@ -1,0 +1,181 @@
+// Topologies: structural analysis against hand-computed values and generic
+// graph algorithms; SimGrid flows against the alpha-beta expectation.
+#include <doctest/doctest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <functional>
+#include <simgrid/s4u.hpp>
+
+#include "models/catalog/gpu.hpp"
+#include "sim/engine.hpp"
+#include "sim/error.hpp"
+#include "sim/registry.hpp"
+#include "tests/fork_helper.hpp"
+#include "topologies/fabric.hpp"
+#include "topologies/topology.hpp"
+
+using namespace rs;
+
+namespace {
+
+FabricSpec spec(int64_t domains, int64_t domain_size, int64_t rails, int64_t radix, double os, int64_t tiers = 0) {
+  FabricSpec s;
+  s.name = "ib";
+  s.domains = domains;
+  s.domain_size = domain_size;
+  s.nvlink_bw = 100e9;
+  s.nvlink_latency = 0.5e-6;
+  s.nic_bw = 1e9;
+  s.link_latency = 1e-6;
+  s.rails = rails;
+  s.radix = radix;
+  s.oversubscription = os;
+  s.tiers = tiers;
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("2-tier rail-optimized tree: counts, bisection, diameter, paths by hand") {
+  // radix 4, os 1: leaf 2 down / 2 up. 4 domains of 2 GPUs, 2 rails: one NIC per
+  // rail per domain, 2 domains per leaf -> 2 leaf groups x 2 rails = 4 leaves,
+  // 4 x 2 up links / 4 ports = 2 spines.
+  Fabric f(spec(4, 2, 2, 4, 1), "t");
+  FabricAnalysis a = f.analyze();
+  CHECK(a.leaves == 4);
+  CHECK(a.spines == 2);
+  CHECK(a.tiers == 2);
+  CHECK(a.leaf_up_links == 8);
+  // Balanced cut: half of the 8 NICs (4 GB/s) = half of the 8 leaf uplinks (4 GB/s).
+  CHECK(a.bisection_Bps == doctest::Approx(4e9));
+  CHECK(a.bisection_exact);
+  CHECK(a.diameter_hops == 4);  // GPU - leaf - spine - leaf - GPU
+  TopoGraph g = f.graph();
+  CHECK(graph_connected(g));
+  CHECK(graph_bisection(g, 4) == doctest::Approx(4e9));
+  CHECK(graph_gpu_diameter(g) == 4);
+  CHECK(graph_disjoint_paths(g, 0, 3) == 2);  // one NIC per rail per domain
+}
+
+TEST_CASE("oversubscribed 2-tier tree: the uplinks are the bisection") {
+  // radix 4, os 3: leaf 3 down / 1 up; 6 single-rail domains of 1 GPU, 3 per leaf:
+  // 2 leaves, 1 spine. Cut between the leaves: the spine sits on one side and
+  // cuts the other leaf's single uplink: 1 GB/s... each side's leaf has 1 up link,
+  // and a balanced cut must separate the two leaves: 1 link = 1 GB/s.
+  Fabric f(spec(6, 1, 1, 4, 3), "t");
+  FabricAnalysis a = f.analyze();
+  CHECK(a.leaves == 2);
+  CHECK(a.spines == 1);
+  CHECK(a.oversubscription == doctest::Approx(3));
+  CHECK(a.bisection_Bps == doctest::Approx(1e9));
+  CHECK(a.bisection_exact);
+  TopoGraph g = f.graph();
+  CHECK(graph_bisection(g, 6) == doctest::Approx(1e9));
+  CHECK(graph_gpu_diameter(g) == 4);
+}
+
+TEST_CASE("3-tier tree: pods, diameter 6, bisection by hand") {
+  // radix 4: leaf 2 down / 2 up, pods of radix/2 = 2 leaves, 2 aggregation
+  // switches per pod (2 leaves x 2 up / 2 down ports), cores = 2 pods x 2 aggs x 2 up / 4 = 2.
+  Fabric f(spec(4, 2, 1, 4, 1, 3), "t");
+  FabricAnalysis a = f.analyze();
+  CHECK(a.tiers == 3);
+  CHECK(a.leaves == 4);
+  CHECK(a.pods == 2);
+  CHECK(a.aggs == 4);
+  CHECK(a.cores == 2);
+  CHECK(a.diameter_hops == 6);
+  CHECK(a.bisection_Bps == doctest::Approx(4e9));  // 8 NICs / 2 = pod uplinks 2 x 4 GB/s / 2
+  TopoGraph g = f.graph();
+  CHECK(graph_gpu_diameter(g) == 6);
+  CHECK(graph_bisection(g, 4) == doctest::Approx(4e9));
+}
+
+TEST_CASE("structural formulas agree with generic graph algorithms on small regular trees") {
+  int checked = 0;
+  for (int64_t tiers : {2, 3})
+    for (int64_t rails : {1, 2, 4})
+      for (double os : {1.0, 3.0})
+        for (int64_t domains : {2, 4, 6, 8}) {
+          FabricSpec s = spec(domains, 4, rails, 8, os, tiers);
+          Fabric f(s, "t");
+          FabricAnalysis a = f.analyze();
+          if (!a.bisection_exact) continue;
+          TopoGraph g = f.graph();
+          CAPTURE(tiers);
+          CAPTURE(rails);
+          CAPTURE(os);
+          CAPTURE(domains);
+          CHECK(graph_bisection(g, domains) == doctest::Approx(a.bisection_Bps));
+          CHECK(graph_gpu_diameter(g) == a.diameter_hops);
+          ++checked;
+        }
+  CHECK(checked >= 12);
+}
+
+TEST_CASE("NVLink domains without a fabric are disconnected") {
+  FabricSpec s = spec(2, 72, 1, 64, 1);
+  s.name = "none";
+  Fabric f(s, "t");
+  CHECK_FALSE(f.analyze().connected);
+  CHECK(f.analyze().diameter_hops == -1);
+  CHECK_FALSE(graph_connected(f.graph()));
+}
+
+TEST_CASE("bad fabrics fail with the location") {
+  CHECK_THROWS_WITH_AS(Fabric(spec(4, 2, 2, 4, 0.5), "x.yaml:3:5"), doctest::Contains("x.yaml:3:5: oversubscription"),
+                       InputError);
+  CHECK_THROWS_WITH_AS(Fabric(spec(4, 8, 3, 4, 1), "x.yaml:3:5"), doctest::Contains("rails=3 must divide"), InputError);
+  CHECK_THROWS_WITH_AS(Fabric(spec(4, 72, 1, 64, 1), "w"), doctest::Contains("down ports"), InputError);
+  CHECK_THROWS_WITH_AS(Fabric(spec(4096, 8, 8, 8, 1, 2), "w"), doctest::Contains("use tiers: 3"), InputError);
+}
+
+TEST_CASE("registered scale-out kinds check their GPU count and params") {
+  GpuSpec gb200 = load_gpu("gb200"), h100 = load_gpu("h100");
+  YAML::Node none(YAML::NodeType::Map);
+  const auto& e = Registry<Topology>::get("nvl72-efa", "", "topology");
+  auto t = e.make(none, {}, {&gb200, 1152, "w"});
+  CHECK(t->fabric().spec().domains == 16);
+  CHECK(t->fabric().spec().nic_bw == doctest::Approx(400e9 / 8));  // p6e-gb200: 28.8 Tbit/s / 72
+  YAML::Node racks = YAML::Load("{racks: 8}");
+  CHECK_THROWS_WITH_AS(e.make(racks, {}, {&gb200, 1152, "w", "s.yaml:4:3"}), doctest::Contains("s.yaml:4:3: 8 racks"),
+                       InputError);
+  auto p5 = Registry<Topology>::get("hgx-efa", "", "topology").make(none, {}, {&h100, 32, "w"});
+  CHECK(p5->fabric().spec().nic_bw * 8 == doctest::Approx(3200e9 / 8));  // p5: 3200 Gbit/s per 8 GPUs
+  CHECK(p5->fabric().spec().rails == 8);
+}
+
+TEST_CASE("a lone flow takes size/bandwidth + latency; two flows on one link get half each") {
+  // 6 single-GPU domains, radix 4, os 3: 3 per leaf, leaf uplink = one port (1 GB/s).
+  // nic(0) -> nic(3): NIC, leaf up, leaf up, NIC = 4 cables of 1 us.
+  std::vector<double> r = in_child([] {
+    Engine eng({"network/model:CM02", "network/TCP-gamma:0"});
+    FabricSpec s = spec(6, 2, 1, 8, 3);  // radix 8, os 3: 6 down / 2 up; npr = 2 -> 3 domains per leaf
+    s.nvlink_bw = 900e9;
+    Fabric f(s, "t");
+    Fabric::Platform pf = f.build(true, true);
+    std::vector<double> out;
+    simgrid::s4u::Actor::create("c", pf.nics[0], [&] {
+      auto timed = [&](std::vector<std::pair<simgrid::s4u::Host*, simgrid::s4u::Host*>> pairs, double bytes) {
+        double t0 = simgrid::s4u::Engine::get_clock();
+        std::vector<simgrid::s4u::CommPtr> c;
+        for (auto [a, b] : pairs) c.push_back(simgrid::s4u::Comm::sendto_async(a, b, static_cast<uint64_t>(bytes)));
+        simgrid::s4u::Comm::wait_all(c);
+        return simgrid::s4u::Engine::get_clock() - t0;
+      };
+      out.push_back(timed({{pf.nics[0], pf.nics[6]}}, 1e9));                       // one NIC -> other leaf
+      out.push_back(timed({{pf.nics[0], pf.nics[6]}, {pf.nics[1], pf.nics[7]}}, 1e9));  // 2 flows, 2 GB/s uplink: no sharing
+      out.push_back(timed({{pf.nics[0], pf.nics[6]}, {pf.nics[1], pf.nics[7]}, {pf.nics[2], pf.nics[8]}, {pf.nics[3], pf.nics[9]}},
+                          1e9));                                                   // 4 flows on the 2 GB/s uplink
+      out.push_back(timed({{pf.gpus[0], pf.gpus[1]}}, 900e6));                     // NVLink, same rack
+    });
+    eng.run();
+    return out;
+  });
+  REQUIRE(r.size() == 4);
+  CHECK(r[0] == doctest::Approx(1.0 + 4e-6).epsilon(1e-9));
+  CHECK(r[1] == doctest::Approx(1.0 + 4e-6).epsilon(1e-9));
+  CHECK(r[2] == doctest::Approx(2.0 + 4e-6).epsilon(1e-9));  // each gets half of the uplink
+  CHECK(r[3] == doctest::Approx(1e-3 + 1e-6).epsilon(1e-9));  // 900 MB at 900 GB/s + 2 x 0.5 us
+}

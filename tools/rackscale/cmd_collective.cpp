@@ -1,0 +1,100 @@
+// rackscale collective [SCENARIO] --op OP --sizes MIN[:MAX[:FACTOR]] [--gpus N] [--set k=v]... [--out DIR]
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <cmath>
+#include <iostream>
+#include <map>
+#include <memory>
+
+#include "models/collectives/collective.hpp"
+#include "models/collectives/nvlink_fit.hpp"
+#include "models/scenario/topology_setup.hpp"
+#include "sim/output.hpp"
+#include "tools/rackscale/commands.hpp"
+
+namespace rs::cli {
+namespace {
+
+struct CollOptions {
+  std::string scenario, op = "all_reduce", sizes = "1M:1G", out;
+  std::vector<std::string> sets;
+  int64_t gpus = 0;
+  bool force = false, fit = false;
+};
+
+void print_fit() {
+  const NvlinkFit& f = bundled_nvlink_fit();
+  std::cout << fmt::format(
+      "NVLink alpha-beta fitted to {} in-node NCCL all_reduce times (vidur H100 DGX, 2 KB-64 MiB, n = 2, 4, 8):\n"
+      "  alpha0 = {:.2f} us, alpha_step = {:.3f} us, bw = {:.1f} GB/s per GPU per direction\n"
+      "  |error|: median {:.1f} %, p90 {:.1f} %, max {:.1f} %\n",
+      f.samples, f.ab.alpha0_s * 1e6, f.ab.alpha_step_s * 1e6, f.ab.bw_Bps / 1e9, 100 * f.median_abs_rel_err,
+      100 * f.p90_abs_rel_err, 100 * f.max_abs_rel_err);
+  // Table at the sizes closest to powers of two.
+  std::map<std::pair<int, int64_t>, NcclSample> best;
+  for (const auto& s : load_nccl_samples()) {
+    if (s.op != CollOp::all_reduce) continue;
+    for (int64_t p = 2048; p <= 64 << 20; p *= 4) {
+      auto key = std::make_pair(static_cast<int>(s.gpus), p);
+      auto it = best.find(key);
+      if (it == best.end() || std::abs(s.bytes - static_cast<double>(p)) < std::abs(it->second.bytes - static_cast<double>(p)))
+        best[key] = s;
+    }
+  }
+  std::cout << fmt::format("{:>4} {:>10} {:>12} {:>12} {:>8}\n", "gpus", "bytes", "measured_us", "model_us", "err_%");
+  for (const auto& [k, s] : best) {
+    double m = nvlink_time(CollOp::all_reduce, s.bytes, s.gpus, f.ab);
+    std::cout << fmt::format("{:>4} {:>10} {:>12.1f} {:>12.1f} {:>+8.1f}\n", s.gpus, static_cast<int64_t>(s.bytes),
+                             s.time_s * 1e6, m * 1e6, 100 * (m / s.time_s - 1));
+  }
+}
+
+void collective(const CollOptions& o) {
+  if (o.fit) {
+    print_fit();
+    return;
+  }
+  CollOp op = parse_coll_op(o.op, "--op " + o.op);
+  std::vector<double> sizes = parse_sizes(o.sizes, "--sizes " + o.sizes);
+  TopologySetup t = resolve_topology(load_scenario(o.scenario, o.sets));
+  const int64_t gpus = o.gpus > 0 ? o.gpus : t.ls.s.hardware.gpus;
+  std::string where = o.gpus > 0 ? fmt::format("--gpus {}", o.gpus) : t.ls.where("hardware.gpus");
+  std::unique_ptr<OutputDir> dir;
+  if (!o.out.empty()) dir = std::make_unique<OutputDir>(o.out, o.force);  // refuse a non-empty --out before simulating
+  CollectiveRunner runner(t.topology->fabric(), nvlink_ab_for(t.gpu.nvlink_bandwidth.value));
+  auto rows = runner.run(op, sizes, gpus, where);
+  CsvWriter csv({"op", "gpus", "size_bytes", "time_us", "algbw_GBps", "busbw_GBps"});
+  std::cout << fmt::format("# {} on {} GPUs, {}: {}\n", to_string(op), gpus, t.kind, t.topology->describe());
+  std::cout << fmt::format("{:>14} {:>12} {:>10} {:>10}\n", "size_bytes", "time_us", "algbw_GB/s", "busbw_GB/s");
+  for (const auto& r : rows) {
+    csv.cell(std::string_view(to_string(r.op))).cell(r.gpus).cell(static_cast<int64_t>(r.bytes));
+    csv.cell(r.time_s * 1e6).cell(r.algbw_Bps / 1e9).cell(r.busbw_Bps / 1e9);
+    csv.end_row();
+    std::cout << fmt::format("{:>14} {:>12.2f} {:>10.2f} {:>10.2f}\n", static_cast<int64_t>(r.bytes), r.time_s * 1e6,
+                             r.algbw_Bps / 1e9, r.busbw_Bps / 1e9);
+  }
+  if (dir) {
+    csv.save(dir->file("collective.csv"));
+    dir->commit();
+    std::cout << "wrote " << (dir->final_dir() / "collective.csv").string() << "\n";
+  }
+}
+
+}  // namespace
+
+void add_collective(CLI::App& app) {
+  auto o = std::make_shared<CollOptions>();
+  CLI::App* cmd = app.add_subcommand("collective", "time a collective like nccl-tests (size, time, algbw, busbw)");
+  cmd->add_option("scenario", o->scenario, "scenario YAML (default: the embedded default scenario)");
+  cmd->add_option("--op", o->op, "all_reduce, all_gather, reduce_scatter, all_to_all or send_recv");
+  cmd->add_option("--sizes", o->sizes, "MIN[:MAX[:FACTOR]] bytes, K/M/G = 2^10/2^20/2^30, FACTOR default 2 (default 1M:1G)");
+  cmd->add_option("--gpus", o->gpus, "GPUs taking part (default hardware.gpus): at most one domain or whole domains");
+  cmd->add_option("--set", o->sets, "override a key: --set topology.kind=nvl72-efa (repeatable)");
+  cmd->add_option("--out", o->out, "write DIR/collective.csv");
+  cmd->add_flag("--force", o->force, "replace an existing non-empty output directory");
+  cmd->add_flag("--fit", o->fit, "print the NVLink alpha-beta fit against the bundled NCCL measurements and exit");
+  cmd->callback([o] { collective(*o); });
+}
+
+}  // namespace rs::cli

@@ -1,0 +1,108 @@
+// rackscale topo show|dot|check [SCENARIO] [--set k=v]...
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <iostream>
+#include <memory>
+
+#include "models/scenario/setup.hpp"
+#include "models/scenario/topology_setup.hpp"
+#include "sim/error.hpp"
+#include "tools/rackscale/commands.hpp"
+
+namespace rs::cli {
+namespace {
+
+struct TopoOptions {
+  std::string scenario;
+  std::vector<std::string> sets;
+};
+
+std::string gbit(double Bps) { return fmt::format("{:g} Gbit/s", Bps * 8 / 1e9); }
+std::string tbps(double Bps) { return fmt::format("{:.2f} TB/s", Bps / 1e12); }
+
+// Generic graph checks are exponential (bisection) or quadratic (diameter): small instances only.
+bool small(const Fabric& f) { return f.spec().domains <= 12 && f.gpus() <= 2048; }
+
+void show(const TopoOptions& o) {
+  TopologySetup t = resolve_topology(load_scenario(o.scenario, o.sets));
+  const Fabric& f = t.topology->fabric();
+  const FabricSpec& s = f.spec();
+  FabricAnalysis a = f.analyze();
+  TopoGraph g = f.graph();
+  auto row = [](const std::string& k, const std::string& v) { std::cout << fmt::format("{:<18} {}\n", k, v); };
+  row("topology", t.kind + ": " + t.topology->describe());
+  row("GPUs", fmt::format("{} x {} in {} NVLink domain(s) of {} ({} per GPU per direction)", a.gpus, t.gpu.name,
+                          a.domains, s.domain_size, tbps(s.nvlink_bw)));
+  if (f.scale_out()) {
+    row("NICs", fmt::format("{} x {} ({} per direction per domain), {} rails", a.nics, gbit(s.nic_bw),
+                            gbit(s.nic_bw * static_cast<double>(s.domain_size)), s.rails));
+    std::string sw = a.tiers == 2 ? fmt::format("{} leaves + {} spines", a.leaves, a.spines)
+                                  : fmt::format("{} leaves + {} aggregation + {} core in {} pods", a.leaves, a.aggs,
+                                                a.cores, a.pods);
+    row("switches", fmt::format("{} = {} ({}-tier fat tree, radix {}, leaf {} down / {} up)",
+                                a.leaves + a.spines + a.aggs + a.cores, sw, a.tiers, s.radix, a.down_ports, a.up_ports));
+    row("links", fmt::format("{} NVLink (GPU-NVSwitch), {} NIC, {} leaf up, {} aggregation up", a.nvlink_links,
+                             a.nic_links, a.leaf_up_links, a.agg_up_links));
+    row("oversubscription", fmt::format("{:.2f} (leaf down:up ports, asked {:g})", a.oversubscription, s.oversubscription));
+    row("link latency", fmt::format("{:g} us per cable hop", s.link_latency * 1e6));
+  } else {
+    row("scale-out", "none (NVLink domains only)");
+  }
+  row("bisection", fmt::format("{} per direction, {:.1f} GB/s per GPU ({})", tbps(a.bisection_Bps),
+                               a.bisection_Bps / static_cast<double>(a.gpus / 2 > 0 ? a.gpus / 2 : 1) / 1e9,
+                               a.bisection_exact ? "exact: regular tree" : "structural estimate: irregular tree"));
+  row("diameter", a.diameter_hops < 0 ? "infinite (disconnected)" : fmt::format("{} hops GPU to GPU", a.diameter_hops));
+  bool connected = graph_connected(g);
+  row("connected", connected ? "yes" : fmt::format("no: {} NVLink domains without a scale-out fabric", a.domains));
+  if (a.domains > 1)
+    row("disjoint paths", fmt::format("{} edge-disjoint paths between domain 0 and domain {} (max-flow)",
+                                      graph_disjoint_paths(g, 0, a.domains - 1), a.domains - 1));
+  if (small(f) && a.domains > 1 && a.domains % 2 == 0 && connected)
+    row("generic check", fmt::format("bisection {} (max-flow over balanced domain partitions), diameter {} hops (BFS)",
+                                     tbps(graph_bisection(g, a.domains)), graph_gpu_diameter(g)));
+  auto src = t.topology->sources();
+  if (!src.empty()) {
+    std::cout << "sources:\n";
+    for (const auto& l : src) std::cout << "  " << l << "\n";
+  }
+}
+
+void dot(const TopoOptions& o) {
+  TopologySetup t = resolve_topology(load_scenario(o.scenario, o.sets));
+  std::cout << graph_dot(t.topology->fabric().graph());
+}
+
+void check(const TopoOptions& o) {
+  LoadedScenario ls = load_scenario(o.scenario, o.sets);
+  TopologySetup t = resolve_topology(ls);
+  const Fabric& f = t.topology->fabric();
+  if (!graph_connected(f.graph()))
+    fail(t.ls.where("topology"),
+         fmt::format("topology {} does not connect its {} NVLink domains (no scale-out fabric): GPUs in different "
+                     "domains cannot communicate; use {}-efa or {}-ib",
+                     t.kind, f.spec().domains, t.kind, t.kind));
+  // TP groups: the same resolution as `run` (tp inside one domain, dividing it).
+  ServingSetup st = resolve_serving(std::move(ls));
+  std::cout << fmt::format("ok: {} GPUs connected ({}); {} replica(s) of tp={}, each inside one NVLink domain of {}\n",
+                           f.gpus(), t.kind, st.replicas, st.tp, f.spec().domain_size);
+}
+
+}  // namespace
+
+void add_topo(CLI::App& app) {
+  CLI::App* topo = app.add_subcommand("topo", "analyse a scenario's topology (show, dot, check)");
+  topo->require_subcommand(1);
+  auto add = [&](const char* name, const char* help, void (*fn)(const TopoOptions&)) {
+    auto opt = std::make_shared<TopoOptions>();
+    CLI::App* cmd = topo->add_subcommand(name, help);
+    cmd->add_option("scenario", opt->scenario, "scenario YAML (default: the embedded default scenario)");
+    cmd->add_option("--set", opt->sets, "override a key: --set topology.kind=nvl72-efa (repeatable)");
+    cmd->callback([opt, fn] { fn(*opt); });
+  };
+  add("show", "counts, bisection bandwidth, diameter, disjoint paths, sources", show);
+  add("dot", "GraphViz DOT of the wiring on stdout", dot);
+  add("check", "errors: disconnected domains, TP groups that do not fit NVLink domains", check);
+}
+
+}  // namespace rs::cli

@@ -1,0 +1,183 @@
+// NVLink domains (NVL72 racks or HGX nodes) under a scale-out fabric: AWS EFA
+// or InfiniBand, rail-optimized leaves under a 2- or 3-tier fat tree
+// (topologies/fabric.hpp). Kinds: nvl72-efa, nvl72-ib, hgx-efa, hgx-ib.
+// Each number below has its source beside it, or is labelled an assumption.
+#include <fmt/format.h>
+#include <simgrid/s4u.hpp>
+
+#include "sim/error.hpp"
+#include "sim/registry.hpp"
+#include "topologies/topology.hpp"
+
+namespace rs {
+namespace {
+
+struct Src {
+  double value;
+  const char* source;  // "ASSUMPTION: ..." when not sourced
+};
+
+// Per-GPU NIC bandwidth (per direction) by GPU preset and fabric.
+Src nic_preset(const std::string& fabric, const std::string& gpu) {
+  const double G = 1e9 / 8;  // 1 Gbit/s in B/s
+  if (fabric == "efa") {
+    if (gpu == "h100")
+      return {400 * G,
+              "AWS p5.48xlarge: 8 x H100 with 3200 Gbit/s EFA (32 x 100 Gbit/s EFAv2), "
+              "https://aws.amazon.com/ec2/instance-types/p5/ (also Perplexity, 'High-performance GPU memory transfer on "
+              "AWS', 3,108 of 3,200 Gbit/s reached); 3200 / 8 = 400 Gbit/s per GPU"};
+    if (gpu == "h200")
+      return {400 * G,
+              "AWS p5e/p5en.48xlarge: 8 x H200 with 3200 Gbit/s EFA (p5en: EFAv3 16 x 200 Gbit/s), "
+              "https://aws.amazon.com/ec2/instance-types/p5/ ; 3200 / 8 = 400 Gbit/s per GPU (p5en figure unverified "
+              "in this session)"};
+    if (gpu == "b200")
+      return {400 * G,
+              "AWS p6-b200.48xlarge: 8 x B200 with 3200 Gbit/s EFAv4 (8 x 400 Gbit/s), "
+              "https://aws.amazon.com/ec2/instance-types/p6/ (lead, unverified in this session); 400 Gbit/s per GPU"};
+    if (gpu == "gb200")
+      return {400 * G,
+              "AWS p6e-gb200 UltraServer: 72 GPUs with 28.8 Tbit/s EFAv4 (AWS ML blog, via "
+              "shared/data/reference/hardware-facts.csv); 28800 / 72 = 400 Gbit/s per GPU"};
+    if (gpu == "gb300")
+      return {400 * G,
+              "ASSUMPTION: no published p6e-gb300 EFA figure found; taken equal to p6e-gb200 (28.8 Tbit/s per 72 "
+              "GPUs = 400 Gbit/s per GPU)"};
+    return {800 * G,
+            "ASSUMPTION: no EFA figure for this GPU; 800 Gbit/s per GPU, one ConnectX-8-class 800G port per GPU "
+            "(twice the Blackwell EFA rate)"};
+  }
+  if (gpu == "gb300")
+    return {800 * G,
+            "InfiniBand XDR 800 Gbit/s per port (NVIDIA ConnectX-8 SuperNIC, Quantum-X800), one port per GB300 GPU "
+            "(shared/data/reference/hardware-facts.csv; InferenceX gpu-specs lists ConnectX-8)"};
+  if (gpu == "rubin")
+    return {800 * G,
+            "ASSUMPTION: Rubin scale-out NIC not verified; XDR 800 Gbit/s per GPU taken from the GB300 generation"};
+  return {400 * G,
+          "InfiniBand NDR 400 Gbit/s per port, one ConnectX-7 per GPU as in DGX/HGX H100 clusters (e.g. imbue's "
+          "4,088-H100 cluster: 'each GPU was directly connected to a ConnectX-7 card ... at 400 Gbps'); "
+          "shared/data/reference/hardware-facts.csv"};
+}
+
+Src radix_preset(const std::string& fabric, const std::string& gpu) {
+  if (fabric == "ib") {
+    if (gpu == "gb300" || gpu == "rubin")
+      return {144, "NVIDIA Quantum-X800 Q3400: 144 ports of XDR 800 Gbit/s (NVIDIA product page; secondary copies)"};
+    return {64,
+            "NVIDIA Quantum-2 QM9700: 64 ports of NDR 400 Gbit/s, 51.2 Tbit/s (NVIDIA QM9700 user manual; "
+            "itctshop.com, yobitel.com summaries)"};
+  }
+  return {128,
+          "ASSUMPTION: AWS does not publish its EFA switch radix; 128 ports of 400 Gbit/s (a 51.2 Tbit/s switch ASIC "
+          "such as Tomahawk 5) is assumed"};
+}
+
+Src latency_preset(const std::string& fabric) {
+  if (fabric == "ib")
+    return {0.5e-6,
+            "ASSUMPTION: 0.5 us per cable hop (Quantum-2 port-to-port cut-through latency is quoted at 130-330 ns by "
+            "secondary sources, plus NIC and cable), so a 2-tier path of 4 hops costs about 2 us, the order of "
+            "published InfiniBand RDMA small-message latencies"};
+  return {4e-6,
+          "ASSUMPTION: 4 us per cable hop, so a 2-tier path of 4 hops costs about 16 us, the order of small-message "
+          "latencies reported for EFA's SRD transport (not verified in this session)"};
+}
+
+template <bool Nvl72, bool Efa>
+class ScaleOut final : public Topology {
+ public:
+  struct Params {
+    int64_t domains = 0, gpus_per_node = 8, rails = 0, radix = 0, tiers = 0;
+    double nic_bandwidth = 0, link_latency = 0, oversubscription = 1;
+  };
+  static const char* unit() { return Nvl72 ? "racks" : "nodes"; }
+  static const Schema<Params>& schema() {
+    static const Schema<Params> s = [] {
+      Schema<Params> x(fmt::format("{} on {}: NVLink domains under a rail-optimized fat tree",
+                                   Nvl72 ? "NVL72 racks" : "HGX nodes", Efa ? "AWS EFA" : "InfiniBand"));
+      x.integer(&Params::domains, unit(), "0",
+                fmt::format("{} (NVLink domains); 0 = hardware.gpus / GPUs per {}; else must match hardware.gpus",
+                            unit(), Nvl72 ? "rack (72)" : "node"),
+                0);
+      if (!Nvl72) x.integer(&Params::gpus_per_node, "gpus_per_node", "8", "GPUs per node, one NVLink domain", 1, 8);
+      x.quantity(&Params::nic_bandwidth, "nic_bandwidth", Dim::BytesPerSec, "0 Gbit/s",
+                 "scale-out NIC bandwidth per GPU per direction; 0 = the preset for this GPU and fabric "
+                 "(`rackscale topo show` prints it with its source)")
+          .quantity(&Params::link_latency, "link_latency", Dim::Seconds, "0 s",
+                    "latency of one scale-out cable hop; 0 = the fabric preset (labelled assumption)")
+          .integer(&Params::rails, "rails", "0",
+                   "NIC rails per domain: GPU g's NIC sits on rail g % rails, NIC k of every domain on rail k's leaf; "
+                   "0 = one rail per GPU of an HGX node (8), 4 for NVL72 (one per GPU of a compute tray)",
+                   0)
+          .integer(&Params::radix, "switch_radix", "0", "ports per switch; 0 = the fabric preset", 0)
+          .number(&Params::oversubscription, "oversubscription", "1",
+                  "leaf down:up port ratio (1 = non-blocking); must be >= 1", 1)
+          .integer(&Params::tiers, "tiers", "0", "fat-tree tiers: 2 or 3; 0 = the fewest that fit", 0, 3);
+      return x;
+    }();
+    return s;
+  }
+
+  ScaleOut(const Params& p, const Deps& d) : fabric_(make_spec(p, d), d.where_params.empty() ? d.where : d.where_params) {}
+
+  int64_t domain_size() const override { return fabric_.spec().domain_size; }
+  std::string describe() const override {
+    const FabricSpec& s = fabric_.spec();
+    return fmt::format("{} {} on {} ({} Gbit/s per GPU, {}-tier rail-optimized fat tree, {} rails)", s.domains,
+                       Nvl72 ? "NVL72 rack(s)" : "HGX node(s)", Efa ? "EFA" : "InfiniBand", s.nic_bw * 8 / 1e9,
+                       fabric_.tiers(), s.rails);
+  }
+  std::vector<simgrid::s4u::Host*> build() const override { return fabric_.build(true, false).gpus; }
+  const Fabric& fabric() const override { return fabric_; }
+  std::vector<std::string> sources() const override { return sources_; }
+
+ private:
+  FabricSpec make_spec(const Params& p, const Deps& d) {
+    const std::string fab = Efa ? "efa" : "ib";
+    const int64_t domain = Nvl72 ? 72 : p.gpus_per_node;
+    const std::string kind = fmt::format("{}-{}", Nvl72 ? "nvl72" : "hgx", fab);
+    check_domains(d, domain, kind);
+    const std::string wp = d.where_params.empty() ? d.where : d.where_params;
+    if (p.domains != 0 && p.domains * domain != d.gpus)
+      fail(wp, fmt::format("{} {} x {} GPUs = {} GPUs, but hardware.gpus={}", p.domains, unit(), domain,
+                           p.domains * domain, d.gpus));
+    if (p.tiers == 1) fail(wp, "tiers must be 2 or 3 (0 = automatic)");
+    FabricSpec s;
+    s.name = fab;
+    s.domain_size = domain;
+    s.domains = d.gpus / domain;
+    s.nvlink_bw = d.gpu->nvlink_bandwidth.value;
+    s.nvlink_latency = kNvlinkLinkLatency;
+    Src nic = nic_preset(fab, d.gpu->name), radix = radix_preset(fab, d.gpu->name), lat = latency_preset(fab);
+    s.nic_bw = p.nic_bandwidth > 0 ? p.nic_bandwidth : nic.value;
+    s.link_latency = p.link_latency > 0 ? p.link_latency : lat.value;
+    s.radix = p.radix > 0 ? p.radix : static_cast<int64_t>(radix.value);
+    s.rails = p.rails > 0 ? p.rails : (Nvl72 ? 4 : domain);
+    s.oversubscription = p.oversubscription;
+    s.tiers = p.tiers;
+    auto src = [](bool given, const char* what, const Src& x) {
+      return given ? std::string(what) + ": given in the scenario" : std::string(what) + ": " + x.source;
+    };
+    sources_.push_back("nvlink_bandwidth: " + d.gpu->nvlink_bandwidth.provenance());
+    sources_.push_back(src(p.nic_bandwidth > 0, "nic_bandwidth", nic));
+    sources_.push_back(src(p.link_latency > 0, "link_latency", lat));
+    sources_.push_back(src(p.radix > 0, "switch_radix", radix));
+    if (p.rails == 0)
+      sources_.push_back(Nvl72 ? "rails: ASSUMPTION: 4, one NIC per GPU of a 4-GPU GB200/GB300 compute tray, NIC k of "
+                                 "every tray on rail k"
+                               : "rails: one per GPU of the node, NIC k on rail k (rail-optimized DGX/HGX clusters)");
+    return s;
+  }
+
+  std::vector<std::string> sources_;
+  Fabric fabric_;
+};
+
+const bool r1 = Registry<Topology>::add<ScaleOut<true, true>>("nvl72-efa", "NVL72 racks on AWS EFA (p6e-gb200-like)");
+const bool r2 = Registry<Topology>::add<ScaleOut<true, false>>("nvl72-ib", "NVL72 racks on an InfiniBand fat tree");
+const bool r3 = Registry<Topology>::add<ScaleOut<false, true>>("hgx-efa", "HGX 8-GPU nodes on AWS EFA (p5-like)");
+const bool r4 = Registry<Topology>::add<ScaleOut<false, false>>("hgx-ib", "HGX 8-GPU nodes on an InfiniBand fat tree");
+
+}  // namespace
+}  // namespace rs
