@@ -86,5 +86,40 @@ mkdir -p "$T/full"; echo keep >"$T/full/x"
 "$BIN" explain scenario | grep -q "^workload.rate_scale " && ok "explain scenario" || bad "explain scenario"
 "$BIN" explain gpu nope >/dev/null 2>&1; [ $? -eq 2 ] && ok "explain unknown gpu exits 2" || bad "explain unknown gpu"
 
+# 9. Fabrics and collectives (issue 4): topo show/dot/check, collective CSV, bad inputs.
+EX="$SRC/scenarios/examples"
+"$BIN" topo show "$EX/nvl72x16-efa.yaml" >"$T/topo.txt" 2>&1 && grep -q "^GPUs  *1152 x gb200 in 16 NVLink" "$T/topo.txt" \
+  && grep -q "^diameter  *4 hops" "$T/topo.txt" && grep -q "^connected  *yes" "$T/topo.txt" && ok "topo show" || { bad "topo show"; cat "$T/topo.txt"; }
+"$BIN" topo show --set hardware.gpu=h100 --set hardware.gpus=32 --set topology.kind=hgx-ib | grep -q "^bisection .*0.80 TB/s .*exact" \
+  && ok "topo show: exact bisection of a one-group tree (32 x 400 Gbit/s / 2)" || bad "topo show bisection"
+"$BIN" topo dot "$EX/p5x4-efa.yaml" >"$T/t.dot" && head -1 "$T/t.dot" | grep -q "^graph topology" && [ "$(grep -c -- ' -- ' "$T/t.dot")" -gt 64 ] \
+  && ok "topo dot" || bad "topo dot"
+"$BIN" topo check "$EX/nvl72x16-efa.yaml" | grep -q "^ok: 1152 GPUs connected" && ok "topo check" || bad "topo check"
+"$BIN" collective "$EX/p5x4-efa.yaml" --op all_reduce --sizes 1M:8G --out "$T/coll" >/dev/null 2>"$T/coll.txt" \
+  && [ "$(head -1 "$T/coll/collective.csv")" = "op,gpus,size_bytes,time_us,algbw_GBps,busbw_GBps" ] \
+  && [ "$(wc -l <"$T/coll/collective.csv")" -eq 15 ] && grep -q "^all_reduce,32,8589934592," "$T/coll/collective.csv" \
+  && ok "collective CSV (1M:8G = 14 sizes)" || { bad "collective CSV"; cat "$T/coll.txt"; }
+"$BIN" collective --set hardware.gpus=1152 --set topology.kind=nvl72-efa --op all_to_all --sizes 64M --gpus 144 >/dev/null \
+  && ok "collective across racks" || bad "collective across racks"
+expect_error_cmd() {  # name, expected substring, args...
+  local name=$1 want=$2; shift 2
+  "$BIN" "$@" >/dev/null 2>"$T/err.txt"; rc=$?
+  if [ $rc -eq 2 ] && grep -qF -- "$want" "$T/err.txt" && [ "$(wc -l <"$T/err.txt")" -le 1 ]; then ok "bad input: $name"
+  else bad "bad input: $name (rc=$rc)"; echo "  wanted: $want"; echo "  got:    $(cat "$T/err.txt")"; fi
+}
+expect_error_cmd "disconnected topology" "--set topology.kind=nvl72: topology nvl72 does not connect its 2 NVLink domains" \
+  topo check --set topology.kind=nvl72 --set hardware.gpus=144
+expect_error_cmd "oversubscription < 1" "--set topology.oversubscription=0.5: topology.oversubscription: must be >= 1, got 0.5" \
+  topo show --set topology.kind=nvl72-ib --set topology.oversubscription=0.5
+expect_error_cmd "bandwidth without unit" "topology.nic_bandwidth: expected a bandwidth with a unit" \
+  topo show --set topology.kind=hgx-efa --set hardware.gpu=h100 --set hardware.gpus=32 --set topology.nic_bandwidth=400
+expect_error_cmd "racks x GPUs per rack" "--set topology.racks=8: 8 racks x 72 GPUs = 576 GPUs, but hardware.gpus=1152" \
+  topo show "$EX/nvl72x16-efa.yaml" --set topology.racks=8
+expect_error_cmd "collective on too many GPUs" "--gpus 64: 64 GPUs requested but the topology has 32" \
+  collective "$EX/p5x4-efa.yaml" --gpus 64 --sizes 1M
+expect_error_cmd "collective across unconnected domains" "does not connect" collective --set hardware.gpus=144 --sizes 1M
+expect_error_cmd "unknown collective" "unknown collective 'allreduce'" collective --op allreduce
+expect_error_cmd "bad sizes" "--sizes 8G:1M: MAX" collective --sizes 8G:1M
+
 echo "$fails failure(s)"
 exit $((fails > 0))

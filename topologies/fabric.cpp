@@ -41,9 +41,10 @@ Fabric::Fabric(const FabricSpec& spec, const std::string& where) : s_(spec) {
   if (s_.rails < 1 || s_.domain_size % s_.rails != 0)
     fail(where, fmt::format("rails={} must divide the {} GPUs of an NVLink domain", s_.rails, s_.domain_size));
   if (s_.radix < 4) fail(where, fmt::format("switch radix {} is too small (at least 4 ports)", s_.radix));
-  down_ = std::clamp<int64_t>(std::llround(static_cast<double>(s_.radix) * s_.oversubscription / (1 + s_.oversubscription)),
-                              1, s_.radix - 1);
-  up_ = s_.radix - down_;
+  // Up ports: as many as the ratio allows; down = up x ratio (a 64-port leaf at 2:1 uses 42 down / 21 up).
+  up_ = std::max<int64_t>(1, static_cast<int64_t>(std::floor(static_cast<double>(s_.radix) / (1 + s_.oversubscription))));
+  down_ = std::clamp<int64_t>(static_cast<int64_t>(std::floor(static_cast<double>(up_) * s_.oversubscription + 1e-9)), 1,
+                              s_.radix - up_);
   domains_per_leaf_ = down_ / nics_per_rail();
   if (domains_per_leaf_ < 1)
     fail(where, fmt::format("a leaf has {} down ports but each domain puts {} NICs on each of its {} rails; raise "
@@ -124,7 +125,7 @@ FabricAnalysis Fabric::analyze() const {
     if (groups_ >= 2) cut = std::min(cut, 0.5 * static_cast<double>(leaves()) * leaf_up_bw());
     if (tiers_ == 3 && pods_ >= 2) cut = std::min(cut, 0.5 * static_cast<double>(pods_) * pod_up_bw(0));
     a.bisection_Bps = cut;
-    bool full_leaves = s_.domains % domains_per_leaf_ == 0;
+    bool full_leaves = groups_ == 1 || s_.domains % domains_per_leaf_ == 0;
     bool even_groups = groups_ == 1 || groups_ % 2 == 0;
     bool even_pods = tiers_ == 2 || pods_ == 1 || (pods_ % 2 == 0 && groups_ % groups_per_pod_ == 0);
     a.bisection_exact = s_.domains % 2 == 0 && full_leaves && even_groups && even_pods;

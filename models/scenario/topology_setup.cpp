@@ -12,7 +12,9 @@ TopologySetup resolve_topology(LoadedScenario ls_in) {
   t.kind = s.topology.kind == "auto" ? (t.gpu.form_factor == "nvl72" ? "nvl72" : "hgx") : s.topology.kind;
   t.topology = Registry<Topology>::get(t.kind, t.ls.where("topology"), "topology")
                    .make(s.topology.params, s.topology.at,
-                         {&t.gpu, s.hardware.gpus, t.ls.where("hardware.gpus"), t.ls.where("topology")});
+                         {&t.gpu, s.hardware.gpus, t.ls.where("hardware.gpus"),
+                          // the deepest given key of the topology (its racks/nodes count if set)
+                          t.ls.where(t.kind.starts_with("nvl72") ? "topology.racks" : "topology.nodes")});
   return t;
 }
 

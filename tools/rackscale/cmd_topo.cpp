@@ -78,7 +78,7 @@ void check(const TopoOptions& o) {
   TopologySetup t = resolve_topology(ls);
   const Fabric& f = t.topology->fabric();
   if (!graph_connected(f.graph()))
-    fail(t.ls.where("topology"),
+    fail(t.ls.where("topology.kind"),
          fmt::format("topology {} does not connect its {} NVLink domains (no scale-out fabric): GPUs in different "
                      "domains cannot communicate; use {}-efa or {}-ib",
                      t.kind, f.spec().domains, t.kind, t.kind));
