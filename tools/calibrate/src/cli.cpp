@@ -21,8 +21,8 @@ void print_usage() {
       "  --out FILE          profile to write (atomically, at the end); finished groups\n"
       "                      are kept in FILE.partial/<group>.yaml as they complete\n"
       "  --quick             small grid and short measurements (< 2 minutes)\n"
-      "  --groups LIST       comma-separated subset of gemm,hbm,attention,launch,power,nccl\n"
-      "                      (default: all, in that order)\n"
+      "  --groups LIST       comma-separated subset of gemm,hbm,attention,layer,launch,power,\n"
+      "                      nccl (default: all, in that order)\n"
       "  --resume            keep groups already finished in FILE.partial/ and run the rest\n"
       "  --gpu-preset NAME   simulator GPU preset (default: guessed from the GPU name;\n"
       "                      h100, h200, b200, gb200, gb300)\n"
@@ -149,6 +149,7 @@ void print_plan(const Options& o) {
     if (g == "gemm") ps = plan_gemm(o, p);
     else if (g == "hbm") ps = plan_hbm(o, p);
     else if (g == "attention") ps = plan_attention(o, p);
+    else if (g == "layer") ps = plan_layer(o, p);
     else if (g == "launch") ps = plan_launch(o, p);
     else if (g == "power") ps = plan_power(o, p);
     else if (g == "nccl") ps = plan_nccl(o, p);

@@ -86,7 +86,7 @@ std::string guess_preset(const std::string& gpu_name) {
 }
 
 const std::vector<std::string>& all_groups() {
-  static const std::vector<std::string> g = {"gemm", "hbm", "attention", "launch", "power", "nccl"};
+  static const std::vector<std::string> g = {"gemm", "hbm", "attention", "layer", "launch", "power", "nccl"};
   return g;
 }
 

@@ -5,8 +5,6 @@
 // D(n x m) = op(A) * B with A = W stored k x n and transposed, B = X stored
 // k x m, i.e. the "TN" layout that FP8 (and FP4) kernels require. The same
 // layout is used for every dtype so the numbers are comparable.
-#include <cublasLt.h>
-
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -14,25 +12,15 @@
 #include "cuda_util.hpp"
 #include "groups.hpp"
 #include "kernels.hpp"
+#include "lt_gemm.hpp"
 #include "progress.hpp"
-
-#define LT_TRY(expr)                                                                              \
-  do {                                                                                            \
-    cublasStatus_t st_ = (expr);                                                                  \
-    if (st_ != CUBLAS_STATUS_SUCCESS)                                                             \
-      throw ::calib::Error(::calib::strf("%s failed: %s", #expr, cublasLtGetStatusString(st_)));  \
-  } while (0)
-
-#if CUDART_VERSION >= 12080
-#define CALIB_HAVE_FP4 1  // CUDA_R_4F_E2M1 and VEC16_UE4M3 block scales
-#endif
 
 namespace calib {
 namespace {
 
-enum class DType { Bf16, Fp8, Fp4 };
+using DType = GemmType;
 
-const char* dtype_name(DType d) { return d == DType::Bf16 ? "bf16" : d == DType::Fp8 ? "fp8" : "fp4"; }
+const char* dtype_name(DType d) { return gemm_type_name(d); }
 double elem_bytes(DType d) { return d == DType::Bf16 ? 2.0 : d == DType::Fp8 ? 1.0 : 0.5; }
 
 bool parse_dtype(const std::string& s, DType* d) {
@@ -43,7 +31,7 @@ bool parse_dtype(const std::string& s, DType* d) {
   return true;
 }
 
-constexpr size_t kWorkspace = 64ull << 20;  // cuBLAS recommends >= 32 MiB on Hopper+
+constexpr size_t kWorkspace = kLtWorkspace;
 
 size_t align256(double bytes) { return (size_t(std::ceil(bytes)) + 255) / 256 * 256; }
 size_t roundup(size_t x, size_t g) { return (x + g - 1) / g * g; }
@@ -180,97 +168,13 @@ struct Pools {
   }
 };
 
-class LtHandle {
- public:
-  LtHandle() { LT_TRY(cublasLtCreate(&h_)); }
-  ~LtHandle() { if (h_) cublasLtDestroy(h_); }
-  LtHandle(const LtHandle&) = delete;
-  LtHandle& operator=(const LtHandle&) = delete;
-  cublasLtHandle_t get() const { return h_; }
-
- private:
-  cublasLtHandle_t h_ = nullptr;
-};
-
-cudaDataType_t cuda_type(DType d) {
-  switch (d) {
-    case DType::Bf16: return CUDA_R_16BF;
-    case DType::Fp8: return CUDA_R_8F_E4M3;
-#ifdef CALIB_HAVE_FP4
-    case DType::Fp4: return CUDA_R_4F_E2M1;
-#else
-    case DType::Fp4: break;
-#endif
-  }
-  throw Skip("fp4 needs CUDA >= 12.8 at build time");
-}
-
-// cuBLASLt descriptors, released even when Runner's constructor throws.
-struct Descs {
-  cublasLtMatmulDesc_t op = nullptr;
-  cublasLtMatrixLayout_t a = nullptr, b = nullptr, c = nullptr;
-  Descs() = default;
-  Descs(const Descs&) = delete;
-  Descs& operator=(const Descs&) = delete;
-  ~Descs() {
-    if (c) cublasLtMatrixLayoutDestroy(c);
-    if (b) cublasLtMatrixLayoutDestroy(b);
-    if (a) cublasLtMatrixLayoutDestroy(a);
-    if (op) cublasLtMatmulDescDestroy(op);
-  }
-};
-
-// One configured matmul (descriptors + heuristic algorithm).
+// One configured matmul plus the weight rotation over the pool.
 class Runner {
  public:
-  Runner(cublasLtHandle_t lt, Pools& p, const Spec& s) : lt_(lt), p_(p) {
-    const cudaDataType_t t = cuda_type(s.dt);
-    LT_TRY(cublasLtMatmulDescCreate(&d_.op, CUBLAS_COMPUTE_32F, CUDA_R_32F));
-    const cublasOperation_t ta = CUBLAS_OP_T, tb = CUBLAS_OP_N;
-    LT_TRY(cublasLtMatmulDescSetAttribute(d_.op, CUBLASLT_MATMUL_DESC_TRANSA, &ta, sizeof ta));
-    LT_TRY(cublasLtMatmulDescSetAttribute(d_.op, CUBLASLT_MATMUL_DESC_TRANSB, &tb, sizeof tb));
-    if (s.dt == DType::Fp8) {
-      // Per-tensor dequantisation scales (device floats); fast accumulation is
-      // what inference engines use for FP8 forward GEMMs.
-      const void* one = p.one.get();
-      LT_TRY(cublasLtMatmulDescSetAttribute(d_.op, CUBLASLT_MATMUL_DESC_A_SCALE_POINTER, &one, sizeof one));
-      LT_TRY(cublasLtMatmulDescSetAttribute(d_.op, CUBLASLT_MATMUL_DESC_B_SCALE_POINTER, &one, sizeof one));
-      const int8_t fast = 1;
-      LT_TRY(cublasLtMatmulDescSetAttribute(d_.op, CUBLASLT_MATMUL_DESC_FAST_ACCUM, &fast, sizeof fast));
-    }
-#ifdef CALIB_HAVE_FP4
-    if (s.dt == DType::Fp4) {
-      // NVFP4: one UE4M3 scale per 16 elements along K for both operands.
-      const int32_t mode = CUBLASLT_MATMUL_MATRIX_SCALE_VEC16_UE4M3;
-      LT_TRY(cublasLtMatmulDescSetAttribute(d_.op, CUBLASLT_MATMUL_DESC_A_SCALE_MODE, &mode, sizeof mode));
-      LT_TRY(cublasLtMatmulDescSetAttribute(d_.op, CUBLASLT_MATMUL_DESC_B_SCALE_MODE, &mode, sizeof mode));
-      const void* sa = p.scale_w.get();
-      const void* sb = p.scale_x.get();
-      LT_TRY(cublasLtMatmulDescSetAttribute(d_.op, CUBLASLT_MATMUL_DESC_A_SCALE_POINTER, &sa, sizeof sa));
-      LT_TRY(cublasLtMatmulDescSetAttribute(d_.op, CUBLASLT_MATMUL_DESC_B_SCALE_POINTER, &sb, sizeof sb));
-    }
-#endif
-    LT_TRY(cublasLtMatrixLayoutCreate(&d_.a, t, uint64_t(s.k), uint64_t(s.n), int64_t(s.k)));
-    LT_TRY(cublasLtMatrixLayoutCreate(&d_.b, t, uint64_t(s.k), uint64_t(s.m), int64_t(s.k)));
-    LT_TRY(cublasLtMatrixLayoutCreate(&d_.c, CUDA_R_16BF, uint64_t(s.n), uint64_t(s.m), int64_t(s.n)));
-
-    cublasLtMatmulPreference_t pref = nullptr;
-    LT_TRY(cublasLtMatmulPreferenceCreate(&pref));
-    const uint64_t ws = kWorkspace;
-    cublasStatus_t st =
-        cublasLtMatmulPreferenceSetAttribute(pref, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES, &ws, sizeof ws);
-    cublasLtMatmulHeuristicResult_t res{};
-    int found = 0;
-    if (st == CUBLAS_STATUS_SUCCESS)
-      st = cublasLtMatmulAlgoGetHeuristic(lt_, d_.op, d_.a, d_.b, d_.c, d_.c, pref, 1, &res, &found);
-    cublasLtMatmulPreferenceDestroy(pref);
-    if (st == CUBLAS_STATUS_NOT_SUPPORTED || (st == CUBLAS_STATUS_SUCCESS && (found == 0 || res.state != CUBLAS_STATUS_SUCCESS)))
-      throw Skip(strf("no cuBLASLt algorithm for %s m=%lld n=%lld k=%lld", dtype_name(s.dt), s.m, s.n, s.k));
-    if (st != CUBLAS_STATUS_SUCCESS)
-      throw Skip(strf("cublasLtMatmulAlgoGetHeuristic: %s", cublasLtGetStatusString(st)));
-    algo_ = res.algo;
-    ws_bytes_ = kWorkspace;  // >= res.workspaceSize by construction
-
+  Runner(cublasLtHandle_t lt, Pools& p, const Spec& s)
+      : p_(p),
+        mm_(lt, s.dt, s.m, s.n, s.k, s.dt == DType::Fp8 ? p.one.get() : p.scale_w.get(),
+            s.dt == DType::Fp8 ? p.one.get() : p.scale_x.get()) {
     slice_ = align256(double(s.n) * double(s.k) * elem_bytes(s.dt));
     size_t fit = std::max<size_t>(1, p.w.size() / slice_);
     size_t want = (p.rot_bytes + slice_ - 1) / slice_;
@@ -282,19 +186,15 @@ class Runner {
 
   void launch(cudaStream_t s, long long iter) const {
     const char* w = p_.w.as<const char>() + size_t(iter % nrot_) * slice_;
-    LT_TRY(cublasLtMatmul(lt_, d_.op, &alpha_, w, d_.a, p_.x.get(), d_.b, &beta_, p_.d.get(), d_.c, p_.d.get(),
-                          d_.c, &algo_, p_.ws.get(), ws_bytes_, s));
+    mm_.run(w, p_.x.get(), p_.d.get(), p_.ws.get(), s);
   }
   int rotation() const { return nrot_; }
 
  private:
-  cublasLtHandle_t lt_;
   Pools& p_;
-  Descs d_;
-  cublasLtMatmulAlgo_t algo_{};
-  size_t ws_bytes_ = 0, slice_ = 0;
+  LtMatmul mm_;
+  size_t slice_ = 0;
   int nrot_ = 1;
-  float alpha_ = 1.0f, beta_ = 0.0f;
 };
 
 Record spec_record(const Spec& s) {
@@ -343,6 +243,75 @@ std::vector<DType> supported_dtypes(const DeviceInfo& d, Record* status) {
 }
 
 }  // namespace
+
+namespace {
+
+cudaDataType_t cuda_type(GemmType d) {
+  switch (d) {
+    case GemmType::Bf16: return CUDA_R_16BF;
+    case GemmType::Fp8: return CUDA_R_8F_E4M3;
+#ifdef CALIB_HAVE_FP4
+    case GemmType::Fp4: return CUDA_R_4F_E2M1;
+#else
+    case GemmType::Fp4: break;
+#endif
+  }
+  throw Skip("fp4 needs CUDA >= 12.8 at build time");
+}
+
+}  // namespace
+
+LtMatmul::LtMatmul(cublasLtHandle_t lt, GemmType dt, long long m, long long n, long long k, const void* scale_w,
+                   const void* scale_x)
+    : lt_(lt) {
+  const cudaDataType_t t = cuda_type(dt);
+  LT_TRY(cublasLtMatmulDescCreate(&d_.op, CUBLAS_COMPUTE_32F, CUDA_R_32F));
+  const cublasOperation_t ta = CUBLAS_OP_T, tb = CUBLAS_OP_N;
+  LT_TRY(cublasLtMatmulDescSetAttribute(d_.op, CUBLASLT_MATMUL_DESC_TRANSA, &ta, sizeof ta));
+  LT_TRY(cublasLtMatmulDescSetAttribute(d_.op, CUBLASLT_MATMUL_DESC_TRANSB, &tb, sizeof tb));
+  if (dt == GemmType::Fp8) {
+    // Per-tensor dequantisation scales (device floats); fast accumulation is
+    // what inference engines use for FP8 forward GEMMs.
+    LT_TRY(cublasLtMatmulDescSetAttribute(d_.op, CUBLASLT_MATMUL_DESC_A_SCALE_POINTER, &scale_w, sizeof scale_w));
+    LT_TRY(cublasLtMatmulDescSetAttribute(d_.op, CUBLASLT_MATMUL_DESC_B_SCALE_POINTER, &scale_x, sizeof scale_x));
+    const int8_t fast = 1;
+    LT_TRY(cublasLtMatmulDescSetAttribute(d_.op, CUBLASLT_MATMUL_DESC_FAST_ACCUM, &fast, sizeof fast));
+  }
+#ifdef CALIB_HAVE_FP4
+  if (dt == GemmType::Fp4) {
+    // NVFP4: one UE4M3 scale per 16 elements along K for both operands.
+    const int32_t mode = CUBLASLT_MATMUL_MATRIX_SCALE_VEC16_UE4M3;
+    LT_TRY(cublasLtMatmulDescSetAttribute(d_.op, CUBLASLT_MATMUL_DESC_A_SCALE_MODE, &mode, sizeof mode));
+    LT_TRY(cublasLtMatmulDescSetAttribute(d_.op, CUBLASLT_MATMUL_DESC_B_SCALE_MODE, &mode, sizeof mode));
+    LT_TRY(cublasLtMatmulDescSetAttribute(d_.op, CUBLASLT_MATMUL_DESC_A_SCALE_POINTER, &scale_w, sizeof scale_w));
+    LT_TRY(cublasLtMatmulDescSetAttribute(d_.op, CUBLASLT_MATMUL_DESC_B_SCALE_POINTER, &scale_x, sizeof scale_x));
+  }
+#endif
+  LT_TRY(cublasLtMatrixLayoutCreate(&d_.a, t, uint64_t(k), uint64_t(n), int64_t(k)));
+  LT_TRY(cublasLtMatrixLayoutCreate(&d_.b, t, uint64_t(k), uint64_t(m), int64_t(k)));
+  LT_TRY(cublasLtMatrixLayoutCreate(&d_.c, CUDA_R_16BF, uint64_t(n), uint64_t(m), int64_t(n)));
+
+  cublasLtMatmulPreference_t pref = nullptr;
+  LT_TRY(cublasLtMatmulPreferenceCreate(&pref));
+  const uint64_t ws = kLtWorkspace;
+  cublasStatus_t st =
+      cublasLtMatmulPreferenceSetAttribute(pref, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES, &ws, sizeof ws);
+  cublasLtMatmulHeuristicResult_t res{};
+  int found = 0;
+  if (st == CUBLAS_STATUS_SUCCESS)
+    st = cublasLtMatmulAlgoGetHeuristic(lt_, d_.op, d_.a, d_.b, d_.c, d_.c, pref, 1, &res, &found);
+  cublasLtMatmulPreferenceDestroy(pref);
+  if (st == CUBLAS_STATUS_NOT_SUPPORTED || (st == CUBLAS_STATUS_SUCCESS && (found == 0 || res.state != CUBLAS_STATUS_SUCCESS)))
+    throw Skip(strf("no cuBLASLt algorithm for %s m=%lld n=%lld k=%lld", gemm_type_name(dt), m, n, k));
+  if (st != CUBLAS_STATUS_SUCCESS)
+    throw Skip(strf("cublasLtMatmulAlgoGetHeuristic: %s", cublasLtGetStatusString(st)));
+  algo_ = res.algo;  // its workspace need is <= kLtWorkspace by construction
+}
+
+void LtMatmul::run(const void* w, const void* x, void* y, void* workspace, cudaStream_t s) const {
+  LT_TRY(cublasLtMatmul(lt_, d_.op, &alpha_, w, d_.a, x, d_.b, &beta_, y, d_.c, y, d_.c, &algo_, workspace,
+                        kLtWorkspace, s));
+}
 
 bool gemm_dtype_supported(const DeviceInfo& d, const std::string& dtype, std::string* why) {
   int cc = d.cc_major * 10 + d.cc_minor;

@@ -66,6 +66,10 @@ PlanSummary plan_attention(const Options& o, const Preset& p);
 void run_attention(Ctx& c, GroupDoc& g);
 bool recheck_attention(Ctx& c, const Record& old, Record* fresh);
 
+PlanSummary plan_layer(const Options& o, const Preset& p);
+void run_layer(Ctx& c, GroupDoc& g);
+bool recheck_layer(Ctx& c, const Record& old, Record* fresh);
+
 PlanSummary plan_launch(const Options& o, const Preset& p);
 void run_launch(Ctx& c, GroupDoc& g);
 

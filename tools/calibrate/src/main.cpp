@@ -53,6 +53,7 @@ void run_group(Ctx& c, const std::string& name, GroupDoc& g, const Record& idle)
   if (name == "gemm") run_gemm(c, g);
   else if (name == "hbm") run_hbm(c, g);
   else if (name == "attention") run_attention(c, g);
+  else if (name == "layer") run_layer(c, g);
   else if (name == "launch") run_launch(c, g);
   else if (name == "power") run_power(c, g, idle);
   else if (name == "nccl") run_nccl(c, g);
@@ -186,6 +187,10 @@ std::string describe(const std::string& group, const Record& r) {
     return strf("%s m=%lld n=%lld k=%lld", r.str("dtype").c_str(), (long long)r.num("m"), (long long)r.num("n"),
                 (long long)r.num("k"));
   if (group == "hbm") return strf("%s %.0f MiB", r.str("kind").c_str(), r.num("size_bytes") / kMiB);
+  if (group == "layer")
+    return strf("%s/tp%lld %s %s=%lld c=%lld", r.str("model").c_str(), (long long)r.num("tp"),
+                r.str("phase") == "prefill" ? "pre" : "dec", r.str("phase") == "prefill" ? "t" : "b",
+                (long long)r.num("tokens"), (long long)r.num("context"));
   return strf("batch=%lld context=%lld", (long long)r.num("batch"), (long long)r.num("context"));
 }
 
@@ -230,7 +235,9 @@ int run_check(const Options& o) {
     items.push_back({"hbm", r});
   for (const auto& r : sample(done(prof.group("attention"), [](const Record&) { return true; }), 4))
     items.push_back({"attention", r});
-  if (items.empty()) throw ExitError(2, o.check_profile + " has no gemm/hbm/attention points to check");
+  for (const auto& r : sample(done(prof.group("layer"), [](const Record&) { return true; }), 3))
+    items.push_back({"layer", r});
+  if (items.empty()) throw ExitError(2, o.check_profile + " has no gemm/hbm/attention/layer points to check");
 
   ctx.warm_gpu(300);
   std::printf("%-10s %-34s %12s %12s %8s\n", "group", "point", "profile_us", "now_us", "drift");
@@ -242,6 +249,7 @@ int run_check(const Options& o) {
     try {
       if (it.group == "gemm") ok = recheck_gemm(ctx, it.rec, &fresh);
       else if (it.group == "hbm") ok = recheck_hbm(ctx, it.rec, &fresh);
+      else if (it.group == "layer") ok = recheck_layer(ctx, it.rec, &fresh);
       else ok = recheck_attention(ctx, it.rec, &fresh);
     } catch (const std::exception& e) {
       note = e.what();
