@@ -86,6 +86,55 @@ mkdir -p "$T/full"; echo keep >"$T/full/x"
 "$BIN" explain scenario | grep -q "^workload.rate_scale " && ok "explain scenario" || bad "explain scenario"
 "$BIN" explain gpu nope >/dev/null 2>&1; [ $? -eq 2 ] && ok "explain unknown gpu exits 2" || bad "explain unknown gpu"
 
+# 9. Power and cost (issue 5).
+P="$T/pw"; mkdir -p "$P"
+col() { awk -F, -v c="$2" 'NR==1{for(i=1;i<=NF;i++) if($i==c) k=i} NR==2{print $k}' "$1"; }
+# Idle only: the one request is rejected (longer than max_model_len), 10 s of idle GPUs:
+# energy = ((72 x 170 W + 33.6 kW) x PUE 1.3 + 72 x 30 W) x 10 s = 617520 J exactly.
+"$BIN" run --out "$P/idle" --set workload.synthetic.requests=1 --set workload.synthetic.input_tokens=200000 \
+  --set sim.duration=10s >/dev/null 2>&1
+[ "$(col "$P/idle/summary.csv" energy_j)" = 617520 ] && [ "$(col "$P/idle/summary.csv" avg_power_w)" = 61752 ] &&
+  [ "$(awk -F, 'NR>1 && $4!=61752 {e=1} END{print NR-1, e+0}' "$P/idle/power.csv")" = "10 0" ] \
+  && ok "idle-only run gives the idle energy exactly" || bad "idle energy ($(col "$P/idle/summary.csv" energy_j))"
+# A binding per-GPU cap on an offline, prefill-heavy run: throughput falls, power.csv never exceeds the cap.
+OFF="--set hardware.gpu=h100 --set hardware.gpus=8 --set model.name=llama-3.1-8b --set workload.synthetic.requests=300
+  --set workload.synthetic.rate=0 --set workload.synthetic.input_tokens=2000 --set workload.synthetic.output_tokens=100"
+"$BIN" run --out "$P/free" $OFF >/dev/null 2>&1
+"$BIN" run --out "$P/cap" $OFF --set power.gpu_cap=400W >/dev/null 2>&1
+awk -v a="$(col "$P/cap/summary.csv" output_tok_per_s)" -v b="$(col "$P/free/summary.csv" output_tok_per_s)" 'BEGIN{exit !(a < 0.97 * b)}' &&
+  awk -F, 'NR>1 && $2 > 8 * 400 {e=1} NR>1 && $5 < 1 {t=1} END{exit e || !t}' "$P/cap/power.csv" &&
+  awk -F, 'NR>1 && $2 > 8 * 400 {f=1} END{exit !f}' "$P/free/power.csv" \
+  && ok "a binding GPU cap lowers throughput and power.csv stays under it" || bad "GPU cap"
+# Rack and site budgets hold in every second of power.csv; coalesced == step-by-step under them.
+for b in "power.rack_budget=75kW" "power.site_budget=95kW"; do
+  "$BIN" run "$SRC/tests/golden/azure-slice.yaml" --out "$P/b" --force --set "$b" >/dev/null 2>&1
+  "$BIN" run "$SRC/tests/golden/azure-slice.yaml" --out "$P/b-step" --set "$b" --set sim.coalesce=false >/dev/null 2>&1
+  sed -i 's/coalesce: false/coalesce: true/' "$P/b-step/scenario.resolved.yaml"
+  colnum=3; lim=75000; [ "${b%%=*}" = power.site_budget ] && { colnum=4; lim=95000; }
+  awk -F, -v c=$colnum -v l=$lim 'NR>1 && $c > l {e=1} NR>1 && $5 < 1 {t=1} END{exit e || !t}' "$P/b/power.csv" \
+    && ok "$b holds in power.csv and throttles clocks" || bad "$b exceeded or never bound"
+  same_run "$P/b" "$P/b-step" && cmp -s "$P/b/power.csv" "$P/b-step/power.csv" \
+    && ok "coalesced == step-by-step under $b" || bad "coalesced != step-by-step under $b"
+  rm -rf "$P/b-step"
+done
+cmp -s "$T/azure-slice/power.csv" "$T/again/power.csv" && ok "power.csv deterministic" || bad "power.csv determinism"
+# Rental price: usd_per_gpu_hour is the price; cost columns defined.
+"$BIN" run --out "$P/rent" --set workload.max_requests=50 --set cost.gpu_hour=4.91625 >/dev/null 2>&1
+[ "$(col "$P/rent/summary.csv" usd_per_gpu_hour)" = 4.91625 ] && [ -n "$(col "$P/rent/summary.csv" usd_per_mtok_output)" ] \
+  && ok "cost.gpu_hour replaces the capex model" || bad "rental price"
+# rackscale site: racks that fit and scaled throughput.
+"$BIN" site --out "$P/site" --set workload.max_requests=50 --set power.site_budget=1MW >"$P/site.txt" 2>&1 &&
+  grep -q "racks that fit: 6 (432 GPUs)" "$P/site.txt" && [ -s "$P/site/site.csv" ] \
+  && ok "rackscale site" || { bad "rackscale site"; head -5 "$P/site.txt"; }
+"$BIN" site --set workload.max_requests=5 >/dev/null 2>"$P/site.err"; [ $? -eq 2 ] && grep -q "power.site_budget" "$P/site.err" \
+  && ok "rackscale site without a budget exits 2" || bad "site without budget"
+expect_error "rack budget below idle" "power.rack_budget=40 kW is not above the idle floor of one rack: 72 GPUs x 170 W idle + 33.6 kW non-GPU = 45.84 kW" --set power.rack_budget=40kW
+expect_error "site budget below idle" "power.site_budget=50 kW is not above the idle floor of the site" --set power.site_budget=50kW
+expect_error "GPU cap below idle" "power.gpu_cap=100 W is not above the idle power of one gb200 GPU (170 W)" --set power.gpu_cap=100W
+expect_error "PUE below 1" "power.pue: must be >= 1, got 0.9" --set power.pue=0.9
+expect_error "negative price" "cost.electricity: must be >= 0, got -0.1" --set cost.electricity=-0.1
+expect_error "power without unit" "power.gpu_cap: expected a power with a unit" --set power.gpu_cap=500
+
 # 9. Fabrics and collectives (issue 4): topo show/dot/check, collective CSV, bad inputs.
 EX="$SRC/scenarios/examples"
 "$BIN" topo show "$EX/nvl72x16-efa.yaml" >"$T/topo.txt" 2>&1 && grep -q "^GPUs  *1152 x gb200 in 16 NVLink" "$T/topo.txt" \
