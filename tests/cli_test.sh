@@ -150,6 +150,8 @@ EX="$SRC/scenarios/examples"
   && ok "collective CSV (1M:8G = 14 sizes)" || { bad "collective CSV"; cat "$T/coll.txt"; }
 "$BIN" collective --set hardware.gpus=1152 --set topology.kind=nvl72-efa --op all_to_all --sizes 64M --gpus 144 >/dev/null \
   && ok "collective across racks" || bad "collective across racks"
+"$BIN" run "$EX/nvl72x16-efa.yaml" --set workload.max_requests=300 --out "$T/fabric-run" >/dev/null 2>&1 \
+  && grep -q "^1152,576,2," "$T/fabric-run/summary.csv" && ok "run on nvl72-efa (replicas on the GPU hosts)" || bad "run on nvl72-efa"
 expect_error_cmd() {  # name, expected substring, args...
   local name=$1 want=$2; shift 2
   "$BIN" "$@" >/dev/null 2>"$T/err.txt"; rc=$?

@@ -60,9 +60,8 @@ TEST_CASE("2-tier rail-optimized tree: counts, bisection, diameter, paths by han
 
 TEST_CASE("oversubscribed 2-tier tree: the uplinks are the bisection") {
   // radix 4, os 3: leaf 3 down / 1 up; 6 single-rail domains of 1 GPU, 3 per leaf:
-  // 2 leaves, 1 spine. Cut between the leaves: the spine sits on one side and
-  // cuts the other leaf's single uplink: 1 GB/s... each side's leaf has 1 up link,
-  // and a balanced cut must separate the two leaves: 1 link = 1 GB/s.
+  // 2 leaves, 1 spine. The balanced cut separates the two leaves; the spine sits
+  // on one side, so the cut is the other leaf's single 1 GB/s uplink.
   Fabric f(spec(6, 1, 1, 4, 3), "t");
   FabricAnalysis a = f.analyze();
   CHECK(a.leaves == 2);
@@ -147,8 +146,9 @@ TEST_CASE("registered scale-out kinds check their GPU count and params") {
 }
 
 TEST_CASE("a lone flow takes size/bandwidth + latency; two flows on one link get half each") {
-  // 6 single-GPU domains, radix 4, os 3: 3 per leaf, leaf uplink = one port (1 GB/s).
-  // nic(0) -> nic(3): NIC, leaf up, leaf up, NIC = 4 cables of 1 us.
+  // 6 domains of 2 GPUs (one rail), radix 8, os 3: leaf 6 down / 2 up, 3 domains per
+  // leaf, uplink 2 GB/s; per-GPU NIC endpoints of 1 GB/s. nics[0] (domain 0) ->
+  // nics[6] (domain 3, other leaf): NIC, leaf up, leaf up, NIC = 4 cables of 1 us.
   std::vector<double> r = in_child([] {
     Engine eng({"network/model:CM02", "network/TCP-gamma:0"});
     FabricSpec s = spec(6, 2, 1, 8, 3);  // radix 8, os 3: 6 down / 2 up; npr = 2 -> 3 domains per leaf
@@ -169,13 +169,15 @@ TEST_CASE("a lone flow takes size/bandwidth + latency; two flows on one link get
       out.push_back(timed({{pf.nics[0], pf.nics[6]}, {pf.nics[1], pf.nics[7]}, {pf.nics[2], pf.nics[8]}, {pf.nics[3], pf.nics[9]}},
                           1e9));                                                   // 4 flows on the 2 GB/s uplink
       out.push_back(timed({{pf.gpus[0], pf.gpus[1]}}, 900e6));                     // NVLink, same rack
+      out.push_back(timed({{pf.nics[0], pf.nics[6]}, {pf.nics[0], pf.nics[8]}}, 1e9));  // 2 flows on one NIC link
     });
     eng.run();
     return out;
   });
-  REQUIRE(r.size() == 4);
+  REQUIRE(r.size() == 5);
   CHECK(r[0] == doctest::Approx(1.0 + 4e-6).epsilon(1e-9));
   CHECK(r[1] == doctest::Approx(1.0 + 4e-6).epsilon(1e-9));
   CHECK(r[2] == doctest::Approx(2.0 + 4e-6).epsilon(1e-9));  // each gets half of the uplink
   CHECK(r[3] == doctest::Approx(1e-3 + 1e-6).epsilon(1e-9));  // 900 MB at 900 GB/s + 2 x 0.5 us
+  CHECK(r[4] == doctest::Approx(2.0 + 4e-6).epsilon(1e-9));  // two flows on one 1 GB/s NIC: half each
 }
