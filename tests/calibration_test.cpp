@@ -7,6 +7,7 @@
 #include "models/catalog/llm.hpp"
 #include "models/perf/iteration_model.hpp"
 #include "models/perf/layer_check.hpp"
+#include "models/collectives/nvlink_fit.hpp"
 #include "sim/error.hpp"
 
 using namespace rs;
@@ -79,4 +80,12 @@ TEST_CASE("layer check: modelled one-layer time vs the profile's measured layer 
   CHECK(rows[0].modelled_us > 50);
   CHECK(rows[1].tokens == 512);
   CHECK(rows[1].modelled_us > rows[0].modelled_us);
+}
+
+TEST_CASE("the default profile's NVLink numbers are those fitted to the bundled NCCL data") {
+  const NvlinkFit& f = bundled_nvlink_fit();
+  Calibration c = load_calibration("default");
+  CHECK(c.nvlink_call_latency.value == doctest::Approx(f.ab.alpha0_s).epsilon(0.005));
+  CHECK(c.nvlink_latency.value == doctest::Approx(f.ab.alpha_step_s).epsilon(0.005));
+  CHECK(c.nvlink_efficiency.value == doctest::Approx(f.ab.bw_Bps / f.measured_nvlink_Bps).epsilon(0.005));
 }

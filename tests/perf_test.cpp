@@ -59,9 +59,9 @@ TEST_CASE("prefill is compute-bound and grows with the chunk; attention grows wi
 }
 
 TEST_CASE("ring all-reduce alpha-beta") {
-  AlphaBeta ab{5e-6, 100e9};
-  CHECK(ring_allreduce_s(1e9, 1, ab) == 0);
-  CHECK(ring_allreduce_s(1e9, 8, ab) == doctest::Approx(14 * 5e-6 + 14.0 / 8 * 1e9 / 100e9));
+  NvlinkAB ab{20e-6, 5e-6, 100e9};
+  CHECK(nvlink_time(CollOp::all_reduce, 1e9, 1, ab) == 0);
+  CHECK(nvlink_time(CollOp::all_reduce, 1e9, 8, ab) == doctest::Approx(20e-6 + 14 * 5e-6 + 14.0 / 8 * 1e9 / 100e9));
 }
 
 TEST_CASE("memory plan: weights + activations + reserve + KV = usable") {

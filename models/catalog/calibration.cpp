@@ -43,7 +43,8 @@ const Schema<Calibration>& Calibration::schema() {
       .sourced(&C::memory_efficiency, "memory_efficiency", Dim::Count, "achieved/peak HBM bandwidth")
       .sourced(&C::attention_efficiency, "attention_efficiency", Dim::Count, "achieved/peak for attention kernels")
       .sourced(&C::nvlink_efficiency, "nvlink_efficiency", Dim::Count, "achieved/peak NVLink bandwidth")
-      .sourced(&C::nvlink_latency, "nvlink_latency", Dim::Seconds, "latency per collective step")
+      .sourced(&C::nvlink_latency, "nvlink_latency", Dim::Seconds, "latency per collective ring step")
+      .sourced(&C::nvlink_call_latency, "nvlink_call_latency", Dim::Seconds, "fixed cost per collective call")
       .sourced(&C::iteration_overhead, "iteration_overhead", Dim::Seconds, "fixed time per engine step")
       .sourced(&C::runtime_reserve, "runtime_reserve", Dim::Bytes, "per-GPU memory held by the runtime");
   return s;
@@ -114,6 +115,7 @@ std::string describe_fits(const Calibration& c) {
   for (auto [label, s] : {std::pair{"memory_efficiency", &c.memory_efficiency},
                           {"attention_efficiency", &c.attention_efficiency},
                           {"nvlink_efficiency", &c.nvlink_efficiency}, {"nvlink_latency", &c.nvlink_latency},
+                          {"nvlink_call_latency", &c.nvlink_call_latency},
                           {"iteration_overhead", &c.iteration_overhead}})
     out += fmt::format("{:<22} {:<10.4g} {}\n", label, s->value, s->provenance());
   return out;

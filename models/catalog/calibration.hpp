@@ -40,6 +40,7 @@ struct Calibration {
   Sourced attention_efficiency;  // same for the attention kernels (both bounds)
   Sourced nvlink_efficiency;     // achieved / peak NVLink bandwidth in collectives
   Sourced nvlink_latency;        // per ring step latency of an NVLink collective
+  Sourced nvlink_call_latency;   // fixed cost per NVLink collective call
   Sourced iteration_overhead;    // fixed host+launch time per engine step
   Sourced runtime_reserve;       // per-GPU memory held by the runtime (CUDA context, graphs, workspace)
 

@@ -152,9 +152,11 @@ Calibration calibration_from_raw(const YamlSource& src, const Calibration& defau
     double busbw = steps / ranks * big / t_big;
     c.nvlink_efficiency = measured(busbw / gpu.nvlink_bandwidth.value, from + ": NCCL all-reduce bus bandwidth at the largest size / NVLink datasheet");
     c.nvlink_latency = measured(ar.front().second / steps, from + ": smallest NCCL all-reduce time / ring steps");
+    c.nvlink_call_latency = measured(0, from + ": folded into nvlink_latency (per-step) for this profile");
   } else {
     c.nvlink_efficiency = kept(defaults.nvlink_efficiency, "no multi-GPU NCCL measurement in this profile; assumption kept");
     c.nvlink_latency = kept(defaults.nvlink_latency, "no multi-GPU NCCL measurement in this profile; assumption kept");
+    c.nvlink_call_latency = kept(defaults.nvlink_call_latency, "no multi-GPU NCCL measurement in this profile; default kept");
   }
   c.iteration_overhead = kept(defaults.iteration_overhead, "host-side step overhead is not measured by microbenchmarks");
   c.runtime_reserve = kept(defaults.runtime_reserve, "runtime memory is not measured by microbenchmarks");

@@ -38,19 +38,6 @@ double bus_factor(CollOp op, int64_t n) {
   }
 }
 
-double nvlink_time(CollOp op, double bytes, int64_t n, const NvlinkAB& ab) {
-  if (n <= 1 || bytes <= 0) return 0;
-  const double dn = static_cast<double>(n);
-  switch (op) {
-    case CollOp::all_reduce: return ab.alpha0_s + 2 * (dn - 1) * ab.alpha_step_s + 2 * (dn - 1) / dn * bytes / ab.bw_Bps;
-    case CollOp::all_gather:
-    case CollOp::reduce_scatter: return ab.alpha0_s + (dn - 1) * ab.alpha_step_s + (dn - 1) / dn * bytes / ab.bw_Bps;
-    case CollOp::all_to_all: return ab.alpha0_s + ab.alpha_step_s + (dn - 1) / dn * bytes / ab.bw_Bps;
-    case CollOp::send_recv: return ab.alpha0_s + ab.alpha_step_s + bytes / ab.bw_Bps;
-  }
-  return 0;
-}
-
 std::vector<double> parse_sizes(const std::string& text, const std::string& where) {
   auto one = [&](const std::string& t) -> double {
     if (t.empty()) fail(where, "empty size in '" + text + "' (expected MIN[:MAX[:FACTOR]], e.g. 1M:8G)");

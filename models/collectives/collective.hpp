@@ -16,25 +16,15 @@
 #include <string>
 #include <vector>
 
+#include "models/collectives/nvlink.hpp"
 #include "topologies/fabric.hpp"
 
 namespace rs {
 
-enum class CollOp { all_reduce, all_gather, reduce_scatter, all_to_all, send_recv };
 CollOp parse_coll_op(const std::string& s, const std::string& where);
 const char* to_string(CollOp op);
 std::vector<std::string> coll_op_names();
 double bus_factor(CollOp op, int64_t n);
-
-// NVLink alpha-beta: a fixed cost, a cost per algorithm step, and a bandwidth.
-struct NvlinkAB {
-  double alpha0_s = 0;      // per call (kernel start, synchronisation)
-  double alpha_step_s = 0;  // per ring step
-  double bw_Bps = 1;        // achieved per-GPU bandwidth per direction
-};
-// Time of `op` on n GPUs of one NVLink domain (ring algorithms; all_to_all and
-// send_recv post all their sends at once).
-double nvlink_time(CollOp op, double bytes, int64_t n, const NvlinkAB& ab);
 
 struct CollectiveRow {
   CollOp op = CollOp::all_reduce;

@@ -1,21 +1,24 @@
 #pragma once
 // Collectives inside one NVLink switch domain, alpha-beta model: every GPU
-// reaches every other at `bw` per direction through the switches, so a ring
-// of n GPUs takes 2(n-1) steps of alpha plus 2(n-1)/n of the message over bw
-// (the bus-bandwidth factor of nccl-tests).
+// reaches every other at `bw` per direction through the switches. A ring
+// all-reduce on n GPUs costs a fixed alpha0 per call, 2(n-1) steps of
+// alpha_step, and 2(n-1)/n of the message over bw (nccl-tests' bus factor).
+// Pure functions: used by the iteration model (TP all-reduce) and by
+// `rackscale collective` (models/collectives/collective.hpp).
 #include <cstdint>
 
 namespace rs {
 
-struct AlphaBeta {
-  double alpha_s = 0;    // latency per step
-  double bw_Bps = 1;     // achieved bandwidth per GPU per direction
+enum class CollOp { all_reduce, all_gather, reduce_scatter, all_to_all, send_recv };
+
+struct NvlinkAB {
+  double alpha0_s = 0;      // per call (kernel start, synchronisation)
+  double alpha_step_s = 0;  // per ring step
+  double bw_Bps = 1;        // achieved per-GPU bandwidth per direction
 };
 
-inline double ring_allreduce_s(double bytes, int64_t n, const AlphaBeta& ab) {
-  if (n <= 1) return 0;
-  double steps = 2.0 * static_cast<double>(n - 1);
-  return steps * ab.alpha_s + steps / static_cast<double>(n) * bytes / ab.bw_Bps;
-}
+// Time of `op` on n GPUs of one NVLink domain (ring algorithms; all_to_all and
+// send_recv post all their sends at once).
+double nvlink_time(CollOp op, double bytes, int64_t n, const NvlinkAB& ab);
 
 }  // namespace rs

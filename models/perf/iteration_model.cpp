@@ -26,7 +26,7 @@ IterationModel::IterationModel(const PerfConfig& cfg, const std::string& where) 
   w_bytes_ = bytes_per_element(cfg.precision);
   a_bytes_ = 2;  // activations in bf16
   kv_bytes_ = bytes_per_element(cfg.kv_precision);
-  nvlink_ = {c.nvlink_latency.value, g.nvlink_bandwidth.value * c.nvlink_efficiency.value};
+  nvlink_ = {c.nvlink_call_latency.value, c.nvlink_latency.value, g.nvlink_bandwidth.value * c.nvlink_efficiency.value};
   fit_ = c.gemm_fit(cfg.precision);
 
   const double h = static_cast<double>(m.hidden), layers = static_cast<double>(m.layers);
@@ -138,7 +138,7 @@ double IterationModel::allreduce_s(double tokens) const {
   const LlmSpec& m = *cfg_.llm;
   if (cfg_.tp <= 1 || tokens <= 0) return 0;
   double bytes = tokens * static_cast<double>(m.hidden) * a_bytes_;
-  return 2.0 * static_cast<double>(m.layers) * ring_allreduce_s(bytes, cfg_.tp, nvlink_);
+  return 2.0 * static_cast<double>(m.layers) * nvlink_time(CollOp::all_reduce, bytes, cfg_.tp, nvlink_);
 }
 
 double IterationModel::prefill_attention_s(const PrefillChunk& c) const {

@@ -92,7 +92,7 @@ class IterationModel {
   PerfConfig cfg_;
   double peak_, peak_attn_, hbm_, eff_gemm_, eff_mem_, eff_attn_, overhead_s_;
   double w_bytes_, a_bytes_, kv_bytes_;
-  AlphaBeta nvlink_;
+  NvlinkAB nvlink_;
   const GemmFit* fit_ = nullptr;  // measured GEMM efficiency by shape, if the profile has one
   std::vector<Gemm> per_layer_gemms_;  // attention projections + dense MLP, all layers counted
   double attn_decode_per_token_s_ = 0;

@@ -56,7 +56,7 @@ void print_summary(std::ostream& out, const CsvWriter& summary, const std::strin
 
 void run_scenario(const RunOptions& opt, std::ostream& out, std::ostream& log) {
   auto wall0 = std::chrono::steady_clock::now();
-  ServingSetup st = resolve_serving(load_scenario(opt.scenario, opt.sets));
+  ServingSetup st = resolve_serving(load_scenario(opt.scenario, opt.sets), opt.force_calibration);
   const Scenario& s = st.ls.s;
   const PowerPlan power_plan = make_power_plan(st);  // validates caps and budgets before any output
   auto source = open_workload(st.ls);  // opens the trace now: a missing file fails before any output
@@ -68,6 +68,9 @@ void run_scenario(const RunOptions& opt, std::ostream& out, std::ostream& log) {
                    st.gpu.name, st.topology->describe(), st.llm.name, st.replicas, st.tp, to_string(st.precision)));
   note(fmt::format("  KV cache: {} tokens per replica ({} blocks of {}); workload: {}", st.memory.kv_tokens,
                    st.memory.kv_blocks, s.serving.block_size, source->describe()));
+  if (!st.cal.carried_from.empty())
+    note(fmt::format("  note: calibration '{}' was measured on {} and is carried to {} by datasheet ratios", st.cal.name,
+                     st.cal.carried_from, st.gpu.name));
   if (st.cal.kind == "assumed")
     note(fmt::format("  note: calibration '{}' holds ASSUMED efficiencies (no measured profile for {} yet)", st.cal.name,
                      st.gpu.name));
@@ -117,7 +120,7 @@ void run_scenario(const RunOptions& opt, std::ostream& out, std::ostream& log) {
   progress.finish();
 
   SummaryContext ctx{s.hardware.gpus, st.replicas, st.tp, st.memory.kv_tokens, s.slo.ttft, s.slo.itl, st.cal.name,
-                     st.cal.kind};
+                     st.cal.kind_label()};
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
   CostInputs cost_in{s.cost, st.gpu.price_per_gpu.value, 0, 0};
   CsvWriter summary = metrics.summary(cluster.requests(), ctx, power.summary_values(cost_in), wall);

@@ -131,8 +131,9 @@ const Schema<Scenario>& Scenario::schema() {
   static const Schema<S> s = Schema<S>("scenario")
       .text(&S::name, "name", "default", "run name (default output folder results/<name>)")
       .integer(&S::seed, "seed", "1", "random seed (synthetic workloads)", 0)
-      .text(&S::calibration, "calibration", "default",
-            "calibration profile (models/calibration/<name>.yaml or a path)")
+      .text(&S::calibration, "calibration", "auto",
+            "calibration profile (models/calibration/<name>.yaml or a path); auto = newest measured profile of the GPU, "
+            "else of the nearest GPU (carried by datasheet ratios), else default (assumed)")
       .section(&S::hardware, "hardware", hardware, "GPUs")
       .custom(impl_field<Topology, S>(&S::topology, "topology", "auto",
                                       "how GPUs are packaged into NVLink domains; auto = from the GPU preset's form factor "

@@ -84,7 +84,7 @@ void add_calibrate(CLI::App& app) {
   cmd->add_option("--out", o->out, "profile to write, e.g. models/calibration/h100-sxm-2026-11.yaml");
   cmd->add_flag("--quick", o->quick, "small grid (under 2 minutes)");
   cmd->add_flag("--resume", o->resume, "keep benchmark groups already finished for --out");
-  cmd->add_option("--groups", o->groups, "subset of gemm,hbm,attention,launch,power,nccl");
+  cmd->add_option("--groups", o->groups, "subset of gemm,hbm,attention,layer,launch,power,nccl");
   cmd->add_option("--gpu-preset", o->gpu_preset, "GPU preset to record (default: guessed from the GPU name)");
   cmd->add_option("--check", o->check, "re-measure a sample of a profile; exit 1 if any point drifts > 10 %");
   cmd->add_option("--fit", o->fit, "print the fits of an existing profile (no GPU needed)");

@@ -9,6 +9,7 @@ void add_run(CLI::App& app);
 void add_list(CLI::App& app);
 void add_explain(CLI::App& app);
 void add_site(CLI::App& app);
+void add_calibrate(CLI::App& app);
 void add_topo(CLI::App& app);
 void add_collective(CLI::App& app);
 }  // namespace rs::cli

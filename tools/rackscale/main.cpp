@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   rs::cli::add_list(app);
   rs::cli::add_explain(app);
   rs::cli::add_site(app);
+  rs::cli::add_calibrate(app);
   rs::cli::add_topo(app);
   rs::cli::add_collective(app);
   try {
