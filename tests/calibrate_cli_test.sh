@@ -1,12 +1,7 @@
 #!/usr/bin/env bash
 # `rackscale calibrate --fit` on the synthetic fixture, and the run-time use of
 # a profile measured on another GPU (refused, then carried with --force-calibration).
-set -u
-BIN=$1; SRC=$2
-T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
-fails=0
-ok() { echo "ok   $1"; }
-bad() { echo "FAIL $1"; fails=$((fails + 1)); }
+source "$(dirname "$0")/lib.sh" "$@"
 FIX="$SRC/tests/data/calib-synthetic-h100.yaml"
 
 "$BIN" calibrate --fit "$FIX" >"$T/fit.txt" 2>&1
@@ -29,5 +24,4 @@ grep -q ",carried," "$T/y/summary.csv" && grep -q "carried to gb200 by datasheet
 "$BIN" run --set hardware.gpu=h100 --set hardware.gpus=8 --set calibration="$FIX" --set workload.max_requests=20 --out "$T/z" >/dev/null 2>&1
 grep -q ",measured," "$T/z/summary.csv" && ok "measured profile on its own GPU" || bad "measured profile"
 
-echo "$fails failure(s)"
-exit $((fails > 0))
+finish

@@ -2,12 +2,7 @@
 # End-to-end tests of the rackscale CLI: golden scenarios, determinism,
 # coalesced vs step-by-step equality, and bad inputs (exit 2, one clear
 # message, no output directory). UPDATE_GOLDEN=1 rewrites the expected files.
-set -u
-BIN=$1; SRC=$2
-T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
-fails=0
-ok() { echo "ok   $1"; }
-bad() { echo "FAIL $1"; fails=$((fails + 1)); }
+source "$(dirname "$0")/lib.sh" "$@"
 # Drops the wall_s column (the only one allowed to differ between runs).
 strip_wall() { awk -F, 'NR==1{for(i=1;i<=NF;i++) if($i=="wall_s") w=i} {out=""; for(i=1;i<=NF;i++) if(i!=w) out=out (out==""&&i==1?"":",") $i; print out}' "$1"; }
 same_run() {  # dir1 dir2 -> 0 if every output byte agrees except wall_s
@@ -172,5 +167,4 @@ expect_error_cmd "collective across unconnected domains" "does not connect" coll
 expect_error_cmd "unknown collective" "unknown collective 'allreduce'" collective --op allreduce
 expect_error_cmd "bad sizes" "--sizes 8G:1M: MAX" collective --sizes 8G:1M
 
-echo "$fails failure(s)"
-exit $((fails > 0))
+finish
