@@ -5,7 +5,8 @@
 //
 // Layout: K and V caches are [num_blocks][kv_heads][16 tokens][128] bf16;
 // each sequence owns a block table of randomly scattered physical blocks.
-// GQA with 8 KV heads and 8 query heads per KV head (Llama-3.1-70B).
+// GQA with 8 KV heads and 8 query heads per KV head (Llama-3.1-70B). The
+// kernel lives in decode_attention.cuh, shared with the layer group.
 #include <cuda_bf16.h>
 
 #include <algorithm>
@@ -15,6 +16,7 @@
 #include <random>
 
 #include "cuda_util.hpp"
+#include "decode_attention.cuh"
 #include "groups.hpp"
 #include "kernels.hpp"
 #include "progress.hpp"
@@ -22,199 +24,11 @@
 namespace calib {
 namespace {
 
-constexpr int HD = 128;      // head dim
-constexpr int BS = 16;       // tokens per KV block
 constexpr int KVH = 8;       // KV heads
 constexpr int G = 8;         // query heads per KV head
-constexpr int PART = 256;    // tokens per CTA (split-K partition)
-constexpr int THREADS = 128;
-constexpr int WARPS = THREADS / 32;
-constexpr int ROWS = THREADS / 16;  // V-phase token rows in flight
-static_assert(G == 8, "the score reduce-scatter below assumes 8 heads per half-warp");
 
-struct Args {
-  const __nv_bfloat16* q;      // [B][KVH*G][HD]
-  const __nv_bfloat16* k;      // [NB][KVH][BS][HD]
-  const __nv_bfloat16* v;
-  const int* block_table;      // [B][max_blocks]
-  const int* ctx_len;          // [B]
-  int max_blocks, num_parts;
-  float scale;
-  float* part_o;               // [B*KVH*G][num_parts][HD] unnormalised
-  float* part_m;               // [B*KVH*G][num_parts] running max
-  float* part_l;               // [B*KVH*G][num_parts] sum of exp
-  __nv_bfloat16* out;          // [B][KVH*G][HD]
-};
-
-__device__ __forceinline__ void unpack8(const uint4& u, float f[8]) {
-  const __nv_bfloat162* h = reinterpret_cast<const __nv_bfloat162*>(&u);
-#pragma unroll
-  for (int i = 0; i < 4; ++i) {
-    float2 t = __bfloat1622float2(h[i]);
-    f[2 * i] = t.x;
-    f[2 * i + 1] = t.y;
-  }
-}
-
-// grid (num_parts, KVH, B). Phase 1: each half-warp scores one token (16
-// lanes x 8 dims) for all G heads, then a reduce-scatter leaves one head's
-// score per lane pair. Phase 2: softmax statistics per head. Phase 3: 16
-// lanes cover one V row; 8 rows in flight; partial outputs reduced in smem.
-__global__ void __launch_bounds__(THREADS) attn_partial(Args a) {
-  const int part = blockIdx.x, kvh = blockIdx.y, b = blockIdx.z;
-  const int len = a.ctx_len[b];
-  const int t_begin = part * PART;
-  if (t_begin >= len) return;
-  const int n_tok = min(len - t_begin, PART);
-  const int n_blk = (n_tok + BS - 1) / BS;
-  const int* bt = a.block_table + size_t(b) * a.max_blocks + t_begin / BS;
-
-  __shared__ float s_p[G][PART];
-  __shared__ float s_red[ROWS][G][HD];
-  __shared__ float s_m[G], s_l[G];
-
-  const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
-  const int c = lane & 15, half = lane >> 4;
-
-  float q[G][8];
-#pragma unroll
-  for (int h = 0; h < G; ++h) {
-    const uint4 u = reinterpret_cast<const uint4*>(a.q + ((size_t(b) * KVH + kvh) * G + h) * HD)[c];
-    unpack8(u, q[h]);
-#pragma unroll
-    for (int d = 0; d < 8; ++d) q[h][d] *= a.scale;
-  }
-
-  for (int jb = warp; jb < n_blk; jb += WARPS) {
-    const uint4* kp = reinterpret_cast<const uint4*>(a.k + (size_t(bt[jb]) * KVH + kvh) * BS * HD);
-    uint4 kr[8];
-#pragma unroll
-    for (int i = 0; i < 8; ++i) kr[i] = kp[i * 32 + lane];  // token 2i+half, dims 8c..8c+7
-#pragma unroll
-    for (int i = 0; i < 8; ++i) {
-      float kf[8], p[G];
-      unpack8(kr[i], kf);
-#pragma unroll
-      for (int h = 0; h < G; ++h) {
-        float s = 0;
-#pragma unroll
-        for (int d = 0; d < 8; ++d) s = fmaf(q[h][d], kf[d], s);
-        p[h] = s;
-      }
-      // Reduce-scatter over the 16 lanes: 4+2+1+1 shuffles for 8 heads.
-      const bool u8 = c & 8, u4 = c & 4, u2 = c & 2;
-#pragma unroll
-      for (int j = 0; j < 4; ++j) {
-        float keep = u8 ? p[j + 4] : p[j], give = u8 ? p[j] : p[j + 4];
-        p[j] = keep + __shfl_xor_sync(0xffffffffu, give, 8);
-      }
-#pragma unroll
-      for (int j = 0; j < 2; ++j) {
-        float keep = u4 ? p[j + 2] : p[j], give = u4 ? p[j] : p[j + 2];
-        p[j] = keep + __shfl_xor_sync(0xffffffffu, give, 4);
-      }
-      {
-        float keep = u2 ? p[1] : p[0], give = u2 ? p[0] : p[1];
-        p[0] = keep + __shfl_xor_sync(0xffffffffu, give, 2);
-      }
-      p[0] += __shfl_xor_sync(0xffffffffu, p[0], 1);
-      const int head = (u8 ? 4 : 0) + (u4 ? 2 : 0) + (u2 ? 1 : 0);
-      const int tok = jb * BS + 2 * i + half;
-      if ((c & 1) == 0) s_p[head][tok] = tok < n_tok ? p[0] : -INFINITY;
-    }
-  }
-  __syncthreads();
-
-  for (int h = warp; h < G; h += WARPS) {
-    float m = -INFINITY;
-    for (int t = lane; t < n_tok; t += 32) m = fmaxf(m, s_p[h][t]);
-#pragma unroll
-    for (int o = 16; o; o >>= 1) m = fmaxf(m, __shfl_xor_sync(0xffffffffu, m, o));
-    float l = 0;
-    for (int t = lane; t < n_tok; t += 32) {
-      float e = __expf(s_p[h][t] - m);
-      s_p[h][t] = e;
-      l += e;
-    }
-#pragma unroll
-    for (int o = 16; o; o >>= 1) l += __shfl_xor_sync(0xffffffffu, l, o);
-    if (lane == 0) {
-      s_m[h] = m;
-      s_l[h] = l;
-    }
-  }
-  __syncthreads();
-
-  const int r = threadIdx.x / 16, cc = threadIdx.x % 16;
-  float acc[G][8];
-#pragma unroll
-  for (int h = 0; h < G; ++h)
-#pragma unroll
-    for (int d = 0; d < 8; ++d) acc[h][d] = 0;
-  for (int t0 = r; t0 < n_tok; t0 += 4 * ROWS) {
-    uint4 vr[4];
-#pragma unroll
-    for (int u = 0; u < 4; ++u) {  // 4 independent loads in flight
-      const int t = t0 + u * ROWS;
-      vr[u] = t < n_tok ? reinterpret_cast<const uint4*>(
-                              a.v + ((size_t(bt[t / BS]) * KVH + kvh) * BS + t % BS) * HD)[cc]
-                        : make_uint4(0, 0, 0, 0);
-    }
-#pragma unroll
-    for (int u = 0; u < 4; ++u) {
-      const int t = t0 + u * ROWS;
-      if (t >= n_tok) break;
-      float vf[8];
-      unpack8(vr[u], vf);
-#pragma unroll
-      for (int h = 0; h < G; ++h) {
-        const float pw = s_p[h][t];
-#pragma unroll
-        for (int d = 0; d < 8; ++d) acc[h][d] = fmaf(pw, vf[d], acc[h][d]);
-      }
-    }
-  }
-#pragma unroll
-  for (int h = 0; h < G; ++h)
-#pragma unroll
-    for (int d = 0; d < 8; ++d) s_red[r][h][cc * 8 + d] = acc[h][d];
-  __syncthreads();
-
-  const size_t qh0 = (size_t(b) * KVH + kvh) * G;
-  for (int o = threadIdx.x; o < G * HD; o += THREADS) {
-    const int h = o / HD, d = o % HD;
-    float s = 0;
-#pragma unroll
-    for (int rr = 0; rr < ROWS; ++rr) s += s_red[rr][h][d];
-    if (a.num_parts == 1) a.out[(qh0 + h) * HD + d] = __float2bfloat16(s / s_l[h]);
-    else a.part_o[((qh0 + h) * a.num_parts + part) * HD + d] = s;
-  }
-  if (a.num_parts > 1 && threadIdx.x < G) {
-    a.part_m[(qh0 + threadIdx.x) * a.num_parts + part] = s_m[threadIdx.x];
-    a.part_l[(qh0 + threadIdx.x) * a.num_parts + part] = s_l[threadIdx.x];
-  }
-}
-
-// grid (KVH*G, B), block HD: merges the partitions of one query head.
-__global__ void __launch_bounds__(HD) attn_reduce(Args a) {
-  const int b = blockIdx.y;
-  const size_t qh = size_t(b) * KVH * G + blockIdx.x;
-  const int np = (a.ctx_len[b] + PART - 1) / PART;
-  float M = -INFINITY;
-  for (int p = 0; p < np; ++p) M = fmaxf(M, a.part_m[qh * a.num_parts + p]);
-  float L = 0, o = 0;
-  for (int p = 0; p < np; ++p) {
-    const float w = __expf(a.part_m[qh * a.num_parts + p] - M);
-    L += w * a.part_l[qh * a.num_parts + p];
-    o += w * a.part_o[(qh * a.num_parts + p) * HD + threadIdx.x];
-  }
-  a.out[qh * HD + threadIdx.x] = __float2bfloat16(o / L);
-}
-
-void launch_attention(const Args& a, int batch, cudaStream_t s) {
-  attn_partial<<<dim3(a.num_parts, KVH, batch), THREADS, 0, s>>>(a);
-  if (a.num_parts > 1) attn_reduce<<<dim3(KVH * G, batch), HD, 0, s>>>(a);
-}
+// The shared kernel (decode_attention.cuh) with this group's fixed shape.
+void launch_attention(const DecodeArgs& a, int batch, cudaStream_t s) { launch_decode<G>(a, batch, s); }
 
 constexpr double kKvBytesPerToken = 2.0 * KVH * HD * 2;  // K and V, bf16
 constexpr double kBlockBytes = double(KVH) * BS * HD * 2;   // one K (or V) block
@@ -258,7 +72,7 @@ struct Cache {
 // Per-point buffers: query, block table, partial results, output.
 struct PointBufs {
   DevBuf q, bt, len, po, pm, pl, out;
-  Args args{};
+  DecodeArgs args{};
   void setup(const Spec& sp, const Cache& cache, cudaStream_t s) {
     const int max_blocks = (sp.context + BS - 1) / BS;
     const int parts = (sp.context + PART - 1) / PART;
@@ -279,9 +93,9 @@ struct PointBufs {
     CUDA_TRY(cudaMemcpyAsync(bt.get(), table.data(), bt.size(), cudaMemcpyHostToDevice, s));
     CUDA_TRY(cudaMemcpyAsync(len.get(), lens.data(), len.size(), cudaMemcpyHostToDevice, s));
     CUDA_TRY(cudaStreamSynchronize(s));
-    args = Args{q.as<__nv_bfloat16>(), cache.k.as<__nv_bfloat16>(), cache.v.as<__nv_bfloat16>(),
-                bt.as<int>(), len.as<int>(), max_blocks, parts, 1.0f / std::sqrt(float(HD)),
-                po.as<float>(), pm.as<float>(), pl.as<float>(), out.as<__nv_bfloat16>()};
+    args = DecodeArgs{q.as<bf16>(), cache.k.as<bf16>(), cache.v.as<bf16>(), bt.as<int>(),
+                      len.as<int>(), KVH, max_blocks, parts, 1.0f / std::sqrt(float(HD)),
+                      po.as<float>(), pm.as<float>(), pl.as<float>(), out.as<bf16>()};
   }
 };
 
@@ -310,7 +124,7 @@ void measure_spec(Ctx& c, const Cache& cache, const Spec& sp, Record& r) {
                     cache.blocks * 2 * kBlockBytes / kGiB));
   PointBufs pb;
   pb.setup(sp, cache, c.stream);
-  const Args args = pb.args;
+  const DecodeArgs args = pb.args;
   const int batch = sp.batch;
   Measurement m = measure(c.stream, [=](cudaStream_t s, long long) { launch_attention(args, batch, s); }, c.cfg);
   Record d;
@@ -348,9 +162,8 @@ Record validate(cudaStream_t s) {
   CUDA_TRY(cudaMemcpy(v.get(), hv.data(), v.size(), cudaMemcpyHostToDevice));
   CUDA_TRY(cudaMemcpy(bt.get(), perm.data(), bt.size(), cudaMemcpyHostToDevice));
   CUDA_TRY(cudaMemcpy(len.get(), hl.data(), len.size(), cudaMemcpyHostToDevice));
-  Args a{q.as<__nv_bfloat16>(), k.as<__nv_bfloat16>(), v.as<__nv_bfloat16>(), bt.as<int>(), len.as<int>(),
-         max_blocks, parts, 1.0f / std::sqrt(float(HD)), po.as<float>(), pm.as<float>(), pl.as<float>(),
-         out.as<__nv_bfloat16>()};
+  DecodeArgs a{q.as<bf16>(), k.as<bf16>(), v.as<bf16>(), bt.as<int>(), len.as<int>(), KVH, max_blocks, parts,
+               1.0f / std::sqrt(float(HD)), po.as<float>(), pm.as<float>(), pl.as<float>(), out.as<bf16>()};
   launch_attention(a, batch, s);
   CUDA_TRY(cudaGetLastError());
   CUDA_TRY(cudaStreamSynchronize(s));

@@ -107,4 +107,10 @@ void skip_point(Record& r, const std::string& reason) {
   r.set("reason", reason);
 }
 
+void fail_point(Record& r, const std::string& reason) {
+  r.set("status", "failed");
+  r.set("reason", reason);
+  check_context();
+}
+
 }  // namespace calib

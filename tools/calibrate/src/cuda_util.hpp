@@ -67,6 +67,14 @@ class Stream {
   cudaStream_t s_ = nullptr;
 };
 
+// After a failed point: a sticky error (e.g. illegal address) poisons the
+// context, so the group must stop (throws Error); anything else is cleared.
+inline void check_context() {
+  (void)cudaGetLastError();
+  cudaError_t e = cudaDeviceSynchronize();
+  if (e != cudaSuccess) throw Error(strf("CUDA context lost: %s", cudaGetErrorString(e)));
+}
+
 inline size_t free_device_bytes() {
   size_t fr = 0, tot = 0;
   CUDA_TRY(cudaMemGetInfo(&fr, &tot));

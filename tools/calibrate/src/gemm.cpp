@@ -220,14 +220,6 @@ void measure_spec(Ctx& c, cublasLtHandle_t lt, Pools& pools, const Spec& s, Reco
   finish_point(c, r, m, d);
 }
 
-// After a failed point: a sticky error (e.g. illegal address) poisons the
-// context, so the group must stop; anything else is cleared.
-void check_context() {
-  (void)cudaGetLastError();
-  cudaError_t e = cudaDeviceSynchronize();
-  if (e != cudaSuccess) throw Error(strf("CUDA context lost: %s", cudaGetErrorString(e)));
-}
-
 std::vector<DType> supported_dtypes(const DeviceInfo& d, Record* status) {
   std::vector<DType> v;
   for (DType dt : {DType::Bf16, DType::Fp8, DType::Fp4}) {
@@ -394,9 +386,7 @@ void run_gemm(Ctx& c, GroupDoc& g) {
     } catch (const Skip& e) {
       skip_point(r, e.what());
     } catch (const Error& e) {
-      r.set("status", "failed");
-      r.set("reason", e.what());
-      check_context();
+      fail_point(r, e.what());
     }
     g.points.push_back(r);
     prog.tick(strf("%s m=%lld n=%lld k=%lld: %s %.1f us", dtype_name(s.dt), s.m, s.n, s.k,

@@ -86,5 +86,8 @@ std::string nccl_version();  // "" when built without NCCL
 void finish_point(Ctx& c, Record& r, const Measurement& m, const Record& derived);
 // Marks a point skipped with a reason (no metrics).
 void skip_point(Record& r, const std::string& reason);
+// Marks a point failed with a reason, then goes on only if the CUDA context
+// survived (check_context throws Error when a sticky error poisoned it).
+void fail_point(Record& r, const std::string& reason);
 
 }  // namespace calib

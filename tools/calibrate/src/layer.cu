@@ -8,9 +8,9 @@
 //   qkv = xn * Wqkv^T                        cuBLASLt (same LtMatmul as gemm)
 //   rope(q, k); k, v -> paged KV cache       elementwise
 //   attention(q, cache) -> a                 decode: split-K paged kernel
-//                                            (attention group's kernel, GQA
-//                                            generalised); prefill: reference
-//                                            causal WMMA kernel
+//                                            (decode_attention.cuh, shared with
+//                                            the attention group); prefill:
+//                                            reference causal WMMA kernel
 //   o = a * Wo^T                             cuBLASLt
 //   h = x + o; hn = rmsnorm(h)               elementwise (fused, as in vLLM)
 //   gu = hn * Wgu^T                          cuBLASLt (gate and up fused)
@@ -32,7 +32,9 @@
 #include <numeric>
 #include <random>
 
+#include "bf16x8.cuh"
 #include "cuda_util.hpp"
+#include "decode_attention.cuh"
 #include "groups.hpp"
 #include "kernels.hpp"
 #include "lt_gemm.hpp"
@@ -41,14 +43,7 @@
 namespace calib {
 namespace {
 
-using bf16 = __nv_bfloat16;
-
-constexpr int HD = 128;        // head dim (all kernels below assume it)
-constexpr int BS = 16;         // tokens per KV block
-constexpr int PART = 256;      // decode: tokens per CTA (split-K partition)
-constexpr int DTHREADS = 128;  // decode CTA
-constexpr int DWARPS = DTHREADS / 32;
-constexpr int DROWS = DTHREADS / 16;  // decode V-phase token rows in flight
+// bf16, HD, BS, PART and the decode kernel: decode_attention.cuh.
 constexpr int PF_WARPS = 4;    // prefill: warps per CTA, 16 query rows each
 constexpr int PF_KT = 32;      // prefill: keys per tile (two KV blocks)
 constexpr int ETHREADS = 256;  // elementwise kernels
@@ -56,25 +51,7 @@ constexpr float kRmsEps = 1e-5f;
 constexpr double kRopeTheta = 500000.0;  // Llama-3.1
 
 // ---------------------------------------------------------------------------
-// Elementwise kernels (bf16 in/out, fp32 math)
-
-__device__ __forceinline__ void unpack8(const uint4& u, float f[8]) {
-  const __nv_bfloat162* h = reinterpret_cast<const __nv_bfloat162*>(&u);
-#pragma unroll
-  for (int i = 0; i < 4; ++i) {
-    float2 t = __bfloat1622float2(h[i]);
-    f[2 * i] = t.x;
-    f[2 * i + 1] = t.y;
-  }
-}
-
-__device__ __forceinline__ uint4 pack8(const float f[8]) {
-  uint4 u;
-  __nv_bfloat162* h = reinterpret_cast<__nv_bfloat162*>(&u);
-#pragma unroll
-  for (int i = 0; i < 4; ++i) h[i] = __floats2bfloat162_rn(f[2 * i], f[2 * i + 1]);
-  return u;
-}
+// Elementwise kernels (bf16 in/out, fp32 math; unpack8/pack8 from bf16x8.cuh)
 
 // Sum over the CTA (blockDim.x a multiple of 32, <= 1024).
 __device__ float block_sum(float v) {
@@ -214,184 +191,6 @@ __global__ void __launch_bounds__(ETHREADS) rope_kv_kernel(RopeArgs a) {
       *reinterpret_cast<__nv_bfloat162*>(a.v + ((blk * a.kv_heads + kh) * BS + slot) * HD + i) = val;
     }
   }
-}
-
-// ---------------------------------------------------------------------------
-// Decode attention: the attention group's split-K paged kernel, with the KV
-// head count a runtime argument and G (query heads per KV head) a template
-// parameter (4: Llama-3.1-8B; 8: Llama-3.1-70B).
-
-struct DecodeArgs {
-  const bf16* q;            // [B][kv_heads * G][HD]
-  const bf16* k;            // [blocks][kv_heads][BS][HD]
-  const bf16* v;
-  const int* block_table;   // [B][max_blocks]
-  const int* ctx_len;       // [B]
-  int kv_heads, max_blocks, num_parts;
-  float scale;
-  float* part_o;            // [B * heads][num_parts][HD] unnormalised
-  float* part_m;            // [B * heads][num_parts] running max
-  float* part_l;            // [B * heads][num_parts] sum of exp
-  bf16* out;                // [B][heads * HD]
-};
-
-// Reduce-scatter of N per-head partial dot products over the 16 lanes of a
-// half-warp (lane offsets OFF, OFF/2, ...): afterwards lane c holds the full
-// score of head `head` (valid on lanes with c % (16 / N) == 0).
-template <int N, int OFF>
-__device__ __forceinline__ void head_reduce(float* p, int c, int& head) {
-  if constexpr (N > 1) {
-    constexpr int H = N / 2;
-    const bool up = c & OFF;
-#pragma unroll
-    for (int j = 0; j < H; ++j) {
-      const float keep = up ? p[j + H] : p[j], give = up ? p[j] : p[j + H];
-      p[j] = keep + __shfl_xor_sync(0xffffffffu, give, OFF);
-    }
-    if (up) head += H;
-    head_reduce<H, OFF / 2>(p, c, head);
-  } else if constexpr (OFF >= 1) {
-    p[0] += __shfl_xor_sync(0xffffffffu, p[0], OFF);
-    head_reduce<1, OFF / 2>(p, c, head);
-  }
-}
-
-// grid (num_parts, kv_heads, B); see attention.cu for the phases.
-template <int G>
-__global__ void __launch_bounds__(DTHREADS) decode_partial(DecodeArgs a) {
-  static_assert(G == 4 || G == 8, "G must divide the 16-lane reduce-scatter and keep smem < 48 KiB");
-  const int part = blockIdx.x, kvh = blockIdx.y, b = blockIdx.z, nkv = a.kv_heads;
-  const int len = a.ctx_len[b];
-  const int t_begin = part * PART;
-  if (t_begin >= len) return;
-  const int n_tok = min(len - t_begin, PART);
-  const int n_blk = (n_tok + BS - 1) / BS;
-  const int* bt = a.block_table + size_t(b) * a.max_blocks + t_begin / BS;
-
-  __shared__ float s_p[G][PART];
-  __shared__ float s_red[DROWS][G][HD];
-  __shared__ float s_m[G], s_l[G];
-
-  const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
-  const int c = lane & 15, half = lane >> 4;
-
-  float q[G][8];
-#pragma unroll
-  for (int h = 0; h < G; ++h) {
-    const uint4 u = reinterpret_cast<const uint4*>(a.q + ((size_t(b) * nkv + kvh) * G + h) * HD)[c];
-    unpack8(u, q[h]);
-#pragma unroll
-    for (int d = 0; d < 8; ++d) q[h][d] *= a.scale;
-  }
-
-  for (int jb = warp; jb < n_blk; jb += DWARPS) {
-    const uint4* kp = reinterpret_cast<const uint4*>(a.k + (size_t(bt[jb]) * nkv + kvh) * BS * HD);
-    uint4 kr[8];
-#pragma unroll
-    for (int i = 0; i < 8; ++i) kr[i] = kp[i * 32 + lane];  // token 2i+half, dims 8c..8c+7
-#pragma unroll
-    for (int i = 0; i < 8; ++i) {
-      float kf[8], p[G];
-      unpack8(kr[i], kf);
-#pragma unroll
-      for (int h = 0; h < G; ++h) {
-        float s = 0;
-#pragma unroll
-        for (int d = 0; d < 8; ++d) s = fmaf(q[h][d], kf[d], s);
-        p[h] = s;
-      }
-      int head = 0;
-      head_reduce<G, 8>(p, c, head);
-      const int tok = jb * BS + 2 * i + half;
-      if ((c & (16 / G - 1)) == 0) s_p[head][tok] = tok < n_tok ? p[0] : -INFINITY;
-    }
-  }
-  __syncthreads();
-
-  for (int h = warp; h < G; h += DWARPS) {
-    float m = -INFINITY;
-    for (int t = lane; t < n_tok; t += 32) m = fmaxf(m, s_p[h][t]);
-#pragma unroll
-    for (int o = 16; o; o >>= 1) m = fmaxf(m, __shfl_xor_sync(0xffffffffu, m, o));
-    float l = 0;
-    for (int t = lane; t < n_tok; t += 32) {
-      float e = __expf(s_p[h][t] - m);
-      s_p[h][t] = e;
-      l += e;
-    }
-#pragma unroll
-    for (int o = 16; o; o >>= 1) l += __shfl_xor_sync(0xffffffffu, l, o);
-    if (lane == 0) {
-      s_m[h] = m;
-      s_l[h] = l;
-    }
-  }
-  __syncthreads();
-
-  const int r = threadIdx.x / 16, cc = threadIdx.x % 16;
-  float acc[G][8];
-#pragma unroll
-  for (int h = 0; h < G; ++h)
-#pragma unroll
-    for (int d = 0; d < 8; ++d) acc[h][d] = 0;
-  for (int t0 = r; t0 < n_tok; t0 += 4 * DROWS) {
-    uint4 vr[4];
-#pragma unroll
-    for (int u = 0; u < 4; ++u) {  // 4 independent loads in flight
-      const int t = t0 + u * DROWS;
-      vr[u] = t < n_tok ? reinterpret_cast<const uint4*>(
-                              a.v + ((size_t(bt[t / BS]) * nkv + kvh) * BS + t % BS) * HD)[cc]
-                        : make_uint4(0, 0, 0, 0);
-    }
-#pragma unroll
-    for (int u = 0; u < 4; ++u) {
-      const int t = t0 + u * DROWS;
-      if (t >= n_tok) break;
-      float vf[8];
-      unpack8(vr[u], vf);
-#pragma unroll
-      for (int h = 0; h < G; ++h) {
-        const float pw = s_p[h][t];
-#pragma unroll
-        for (int d = 0; d < 8; ++d) acc[h][d] = fmaf(pw, vf[d], acc[h][d]);
-      }
-    }
-  }
-#pragma unroll
-  for (int h = 0; h < G; ++h)
-#pragma unroll
-    for (int d = 0; d < 8; ++d) s_red[r][h][cc * 8 + d] = acc[h][d];
-  __syncthreads();
-
-  const size_t qh0 = (size_t(b) * nkv + kvh) * G;
-  for (int o = threadIdx.x; o < G * HD; o += DTHREADS) {
-    const int h = o / HD, d = o % HD;
-    float s = 0;
-#pragma unroll
-    for (int rr = 0; rr < DROWS; ++rr) s += s_red[rr][h][d];
-    if (a.num_parts == 1) a.out[(qh0 + h) * HD + d] = __float2bfloat16(s / s_l[h]);
-    else a.part_o[((qh0 + h) * a.num_parts + part) * HD + d] = s;
-  }
-  if (a.num_parts > 1 && threadIdx.x < G) {
-    a.part_m[(qh0 + threadIdx.x) * a.num_parts + part] = s_m[threadIdx.x];
-    a.part_l[(qh0 + threadIdx.x) * a.num_parts + part] = s_l[threadIdx.x];
-  }
-}
-
-// grid (heads, B), block HD: merges the partitions of one query head.
-__global__ void __launch_bounds__(HD) decode_reduce(DecodeArgs a) {
-  const int b = blockIdx.y;
-  const size_t qh = size_t(b) * gridDim.x + blockIdx.x;
-  const int np = (a.ctx_len[b] + PART - 1) / PART;
-  float M = -INFINITY;
-  for (int p = 0; p < np; ++p) M = fmaxf(M, a.part_m[qh * a.num_parts + p]);
-  float L = 0, o = 0;
-  for (int p = 0; p < np; ++p) {
-    const float w = __expf(a.part_m[qh * a.num_parts + p] - M);
-    L += w * a.part_l[qh * a.num_parts + p];
-    o += w * a.part_o[(qh * a.num_parts + p) * HD + threadIdx.x];
-  }
-  a.out[qh * HD + threadIdx.x] = __float2bfloat16(o / L);
 }
 
 // ---------------------------------------------------------------------------
@@ -711,10 +510,8 @@ class Layer {
     }
     DecodeArgs a{q.as<bf16>(), kc.as<bf16>(), vc.as<bf16>(), tab, len.as<int>(), sp_.sh.kv_heads, bps_,
                  sp_.parts(), sc, po.as<float>(), pm.as<float>(), pl.as<float>(), attn.as<bf16>()};
-    const dim3 grid(unsigned(sp_.parts()), unsigned(sp_.sh.kv_heads), unsigned(sp_.batch));
-    if (sp_.sh.heads / sp_.sh.kv_heads == 4) decode_partial<4><<<grid, DTHREADS, 0, s>>>(a);
-    else decode_partial<8><<<grid, DTHREADS, 0, s>>>(a);
-    if (sp_.parts() > 1) decode_reduce<<<dim3(unsigned(sp_.sh.heads), unsigned(sp_.batch)), HD, 0, s>>>(a);
+    if (sp_.sh.heads / sp_.sh.kv_heads == 4) launch_decode<4>(a, sp_.batch, s);
+    else launch_decode<8>(a, sp_.batch, s);
   }
 
   // For validation: weight matrix `m` of copy i, block table of KV copy c.
@@ -1020,12 +817,6 @@ void measure_spec(Ctx& c, cublasLtHandle_t lt, const Spec& sp, Record& r) {
   finish_point(c, r, m, d);
 }
 
-void check_context() {
-  (void)cudaGetLastError();
-  cudaError_t e = cudaDeviceSynchronize();
-  if (e != cudaSuccess) throw Error(strf("CUDA context lost: %s", cudaGetErrorString(e)));
-}
-
 // Dry-run estimate of one call of each part, microseconds.
 struct PartEst {
   double gemm = 0, attention = 0, elementwise = 0;
@@ -1116,9 +907,7 @@ void run_layer(Ctx& c, GroupDoc& g) {
     } catch (const Skip& e) {
       skip_point(r, e.what());
     } catch (const Error& e) {
-      r.set("status", "failed");
-      r.set("reason", e.what());
-      check_context();
+      fail_point(r, e.what());
     }
     g.points.push_back(r);
     prog.tick(strf("%s: %s %.1f us", sp.label().c_str(), r.str("status").c_str(), r.num("time_us_median", NAN)));
