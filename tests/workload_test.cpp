@@ -95,3 +95,13 @@ TEST_CASE("rate_scale compresses time; max_requests stops the stream") {
   while (s.next(r)) t.push_back(r.arrival);
   CHECK(t == std::vector<TimeNs>{0, 125'000'000, 250'000'000});
 }
+
+TEST_CASE("the trace catalog knows each bundled trace's size") {
+  for (const auto& t : bundled_traces()) {
+    auto src = open_trace(t.name, "auto", "test");
+    TraceRow r;
+    int64_t n = 0;
+    while (src->next(r)) ++n;
+    CHECK_MESSAGE(n == t.requests, t.name);
+  }
+}

@@ -33,6 +33,19 @@ std::unique_ptr<RequestSource> open_workload(const LoadedScenario& ls) {
   return std::make_unique<ScaledSource>(std::move(src), s.workload.rate_scale, s.workload.max_requests);
 }
 
+// Requests the run will see, for the progress ETA (0 = unknown: a trace file given by path).
+int64_t expected_requests(const Scenario& s) {
+  int64_t n = 0;
+  if (s.use_synthetic) {
+    n = s.workload.synthetic.requests;
+  } else {
+    for (const auto& t : bundled_traces())
+      if (t.name == s.workload.trace) n = t.requests;
+  }
+  if (s.workload.max_requests > 0) n = n > 0 ? std::min(n, s.workload.max_requests) : s.workload.max_requests;
+  return n;
+}
+
 void print_summary(std::ostream& out, const CsvWriter& summary, const std::string& dir) {
   // Two-row CSV -> "column  value" lines.
   const std::string& t = summary.text();
@@ -105,7 +118,7 @@ void run_scenario(const RunOptions& opt, std::ostream& out, std::ostream& log) {
   cc.governor = governor.get();
 
   ServingSignals signals;
-  Progress progress(s.use_synthetic ? s.workload.synthetic.requests : s.workload.max_requests);
+  Progress progress(expected_requests(s));
   ServingMetrics metrics(signals, st.memory.kv_blocks * st.replicas, &progress);
   PowerMeter power(signals, power_model, power_plan, stop_at);
   const ImplChoice& sc = s.serving.scheduler;

@@ -18,7 +18,7 @@ std::vector<TraceInfo> bundled_traces() {
     const YAML::Node& n = it->second;
     auto get = [&](const char* k) { return n[k] ? n[k].as<std::string>() : std::string{}; };
     out.push_back({it->first.as<std::string>(), (dir / get("file")).string(), get("format"), get("description"),
-                   get("license"), get("attribution")});
+                   get("license"), get("attribution"), n["requests"] ? n["requests"].as<int64_t>() : 0});
   }
   return out;
 }

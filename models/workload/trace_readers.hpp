@@ -13,6 +13,7 @@ std::unique_ptr<RequestSource> open_mooncake_trace(const std::string& path);
 
 struct TraceInfo {
   std::string name, file, format, description, license, attribution;
+  int64_t requests = 0;  // rows in the file (for progress ETA)
 };
 std::vector<TraceInfo> bundled_traces();
 
