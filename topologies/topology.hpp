@@ -19,7 +19,7 @@ namespace rs {
 class Topology {
  public:
   struct Deps {
-    const GpuSpec* gpu;
+    const GpuSpec* gpu;  // valid during construction only: copy what you need
     int64_t gpus;
     std::string where;  // for errors about the GPU count
     std::string where_params = {};  // for errors about the topology's own params (default: where)

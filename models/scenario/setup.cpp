@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "models/scenario/topology_setup.hpp"
 #include "sim/error.hpp"
 #include "sim/registry.hpp"
 
@@ -30,18 +31,18 @@ std::string fit_report(const MemoryPlan& m, int64_t tp) {
 
 ServingSetup resolve_serving(LoadedScenario ls_in, bool force_calibration) {
   ServingSetup st;
-  st.ls = std::move(ls_in);
+  // Hardware and topology are resolved as `rackscale topo` does (auto: from the GPU's packaging).
+  TopologySetup topo = resolve_topology(std::move(ls_in));
+  st.ls = std::move(topo.ls);
+  st.gpu = std::move(topo.gpu);
+  st.topology_kind = std::move(topo.kind);
+  st.topology = std::move(topo.topology);
   const Scenario& s = st.ls.s;
-  st.gpu = load_gpu(s.hardware.gpu, st.ls.where("hardware.gpu"));
   st.llm = load_llm(s.model.name, st.ls.where("model.name"));
   st.cal = select_calibration(s.calibration, st.gpu, force_calibration, st.ls.where("calibration"));
   st.precision = parse_precision(s.model.precision == "native" ? st.llm.native_precision : s.model.precision);
   st.max_model_len = s.serving.max_model_len > 0 ? s.serving.max_model_len : st.llm.max_context;
 
-  // Topology (auto: from the GPU's packaging).
-  st.topology_kind = s.topology.kind == "auto" ? (st.gpu.form_factor == "nvl72" ? "nvl72" : "hgx") : s.topology.kind;
-  st.topology = Registry<Topology>::get(st.topology_kind, st.ls.where("topology"), "topology")
-                    .make(s.topology.params, s.topology.at, {&st.gpu, s.hardware.gpus, st.ls.where("hardware.gpus")});
   const int64_t domain = st.topology->domain_size();
   st.limits = scheduler_limits(s);
 
