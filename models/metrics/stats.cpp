@@ -78,20 +78,28 @@ int64_t weighted_kth(std::vector<T>& v, int64_t k, V value_of, C count_of) {
 }
 }  // namespace
 
-double WeightedSample::percentile(double q) const {
-  if (total_ == 0) return std::numeric_limits<double>::quiet_NaN();
-  double pos = q * static_cast<double>(total_ - 1);
-  int64_t lo = static_cast<int64_t>(std::floor(pos));
-  double frac = pos - static_cast<double>(lo);
-  int64_t hi = std::min(lo + 1, total_ - 1);
-  int64_t a = 0, b = 0;
+std::vector<double> WeightedSample::percentiles(const std::vector<double>& qs) const {
+  std::vector<double> out;
+  if (total_ == 0) {
+    out.assign(qs.size(), std::numeric_limits<double>::quiet_NaN());
+    return out;
+  }
+  // Numpy's linear interpolation between the order statistics lo and lo + 1.
+  auto interpolate = [&](auto&& kth) {
+    for (double q : qs) {
+      double pos = q * static_cast<double>(total_ - 1);
+      int64_t lo = static_cast<int64_t>(std::floor(pos));
+      int64_t hi = std::min(lo + 1, total_ - 1);
+      double a = static_cast<double>(kth(lo)), b = hi == lo ? a : static_cast<double>(kth(hi));
+      out.push_back(a + (b - a) * (pos - static_cast<double>(lo)));
+    }
+  };
   if (large_.empty()) {
     // Packed values order by value first: select on them directly.
-    std::vector<uint64_t> v = packed_;
+    std::vector<uint64_t> v(packed_.begin(), packed_.end());
     auto val = [](uint64_t p) { return static_cast<int64_t>(p >> kCountBits); };
     auto cnt = [](uint64_t p) { return static_cast<int64_t>(p & ((1u << kCountBits) - 1)); };
-    a = weighted_kth(v, lo, val, cnt);
-    b = hi == lo ? a : weighted_kth(v, hi, val, cnt);
+    interpolate([&](int64_t k) { return weighted_kth(v, k, val, cnt); });
   } else {
     std::vector<std::pair<int64_t, int64_t>> v;
     v.reserve(packed_.size() + large_.size());
@@ -100,10 +108,9 @@ double WeightedSample::percentile(double q) const {
     v.insert(v.end(), large_.begin(), large_.end());
     auto val = [](const std::pair<int64_t, int64_t>& p) { return p.first; };
     auto cnt = [](const std::pair<int64_t, int64_t>& p) { return p.second; };
-    a = weighted_kth(v, lo, val, cnt);
-    b = hi == lo ? a : weighted_kth(v, hi, val, cnt);
+    interpolate([&](int64_t k) { return weighted_kth(v, k, val, cnt); });
   }
-  return static_cast<double>(a) + static_cast<double>(b - a) * frac;
+  return out;
 }
 
 void BinnedIntegral::grow(std::size_t n) {

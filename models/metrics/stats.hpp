@@ -2,6 +2,7 @@
 // Percentiles as numpy computes them by default (linear interpolation
 // between order statistics), including over weighted samples (value, count).
 #include <cstdint>
+#include <deque>
 #include <utility>
 #include <vector>
 
@@ -21,11 +22,13 @@ class WeightedSample {
  public:
   void add(int64_t value, int64_t count);
   int64_t size() const { return total_; }
-  double percentile(double q) const;  // numpy's linear interpolation; NaN when empty
+  double percentile(double q) const { return percentiles({q})[0]; }  // numpy's linear interpolation; NaN when empty
+  // Several percentiles from one copy of the sample (selection reuses the partitioning).
+  std::vector<double> percentiles(const std::vector<double>& qs) const;
 
  private:
   static constexpr int kCountBits = 24;
-  std::vector<uint64_t> packed_;                      // value << 24 | count
+  std::deque<uint64_t> packed_;                       // value << 24 | count (a deque: growth never copies)
   std::vector<std::pair<int64_t, int64_t>> large_;    // entries that do not fit the packing
   int64_t total_ = 0;
 };
