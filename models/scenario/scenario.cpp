@@ -123,7 +123,8 @@ const Schema<Scenario>& Scenario::schema() {
       .number(&S::Cost::facility_years, "facility_years", "15",
               "amortisation of the facility in years. ASSUMPTION: shell and power/cooling plant last 15-20 years", 0.1)
       .number(&S::Cost::staff_fraction, "staff_fraction", "0.05",
-              "staff and maintenance as a fraction of the hourly capital cost. ASSUMPTION", 0)
+              "staff and maintenance as a fraction of the hourly capital cost. ASSUMPTION: no public source found; "
+              "operations staff are a small share of AI cluster TCO next to capital and power, so a few percent", 0)
       .number(&S::Cost::interest_rate, "interest_rate", "0.08",
               "yearly cost of capital; capex is paid back as an annuity over the amortisation years (0 = straight "
               "line). ASSUMPTION: a typical weighted cost of capital for data-center investments",
