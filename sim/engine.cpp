@@ -45,8 +45,6 @@ void Engine::run() {
   if (g_actor_error) std::rethrow_exception(std::exchange(g_actor_error, nullptr));
 }
 
-double Engine::clock() { return simgrid::s4u::Engine::get_clock(); }
-
 void sleep_until_ns(TimeNs t) {
   double target = ns_to_s(t);
   if (target > simgrid::s4u::Engine::get_clock()) simgrid::s4u::this_actor::sleep_until(target);

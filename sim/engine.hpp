@@ -38,7 +38,6 @@ class Engine {
   // Wraps an actor body: an exception stops the whole simulation (instead of
   // SimGrid aborting the process) and is rethrown by run().
   static std::function<void()> guard(std::function<void()> body);
-  static double clock();
 
  private:
   simgrid::s4u::Engine* engine_ = nullptr;

@@ -1,6 +1,7 @@
 #pragma once
 // Quantities with units, as written in YAML ("900 GB/s", "2 us", "120 kW").
-// Values are kept in SI base units (bytes, seconds, watts, FLOP/s...);
+// Values are kept in SI base units (bytes, seconds, watts, FLOP/s...); the
+// dimension is checked once, when a Schema decodes the value;
 // SI prefixes are decimal (GB = 1e9 B), binary ones explicit (GiB = 2^30 B);
 // bit rates are converted to bytes per second.
 #include <optional>
@@ -25,23 +26,5 @@ std::optional<Quantity> parse_quantity(std::string_view text, std::string* why);
 
 // Canonical text for a value, re-parseable: "2 s", "186 GB", "900 GB/s".
 std::string format_quantity(double si, Dim d);
-
-// Strong types for the quantities the models pass around.
-template <Dim D>
-struct Q {
-  double si = 0;
-  constexpr Q() = default;
-  constexpr explicit Q(double v) : si(v) {}
-  constexpr Q operator+(Q o) const { return Q(si + o.si); }
-  constexpr Q operator*(double k) const { return Q(si * k); }
-  constexpr bool operator<(Q o) const { return si < o.si; }
-};
-using Seconds = Q<Dim::Seconds>;
-using Bytes = Q<Dim::Bytes>;
-using BytesPerSec = Q<Dim::BytesPerSec>;
-using FlopsPerSec = Q<Dim::FlopsPerSec>;
-using Watts = Q<Dim::Watts>;
-
-constexpr Seconds operator/(Bytes b, BytesPerSec r) { return Seconds(b.si / r.si); }
 
 }  // namespace rs

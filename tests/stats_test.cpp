@@ -16,10 +16,15 @@ TEST_CASE("percentiles interpolate linearly like numpy") {
 }
 
 TEST_CASE("weighted percentiles equal those of the expanded sample") {
-  std::vector<std::pair<int64_t, int64_t>> w{{10, 3}, {20, 1}, {40, 2}};
+  WeightedSample w;
+  w.add(10, 3);
+  w.add(20, 1);
+  w.add(40, 2);
   std::vector<double> expanded{10, 10, 10, 20, 40, 40};
-  for (double q : {0.0, 0.25, 0.5, 0.9, 0.99, 1.0})
-    CHECK(percentile_weighted(w, q) == doctest::Approx(percentile_sorted(expanded, q)));
+  for (double q : {0.0, 0.25, 0.5, 0.9, 0.99, 1.0}) CHECK(w.percentile(q) == doctest::Approx(percentile_sorted(expanded, q)));
+  auto both = w.percentiles({0.5, 0.99});
+  CHECK(both[0] == doctest::Approx(percentile_sorted(expanded, 0.5)));
+  CHECK(both[1] == doctest::Approx(percentile_sorted(expanded, 0.99)));
 }
 
 TEST_CASE("binned integrals split intervals across seconds") {

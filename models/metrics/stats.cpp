@@ -15,26 +15,6 @@ double percentile_sorted(const std::vector<double>& v, double q) {
   return v[lo] + (v[hi] - v[lo]) * frac;
 }
 
-double percentile_weighted(const std::vector<std::pair<int64_t, int64_t>>& v, double q) {
-  int64_t n = 0;
-  for (const auto& [x, c] : v) n += c;
-  if (n == 0) return std::numeric_limits<double>::quiet_NaN();
-  double pos = q * static_cast<double>(n - 1);
-  int64_t lo = static_cast<int64_t>(std::floor(pos));
-  double frac = pos - static_cast<double>(lo);
-  // k-th order statistic (0-based) of the expanded sample.
-  auto kth = [&](int64_t k) {
-    int64_t seen = 0;
-    for (const auto& [x, c] : v) {
-      seen += c;
-      if (k < seen) return static_cast<double>(x);
-    }
-    return static_cast<double>(v.back().first);
-  };
-  double a = kth(lo), b = kth(std::min(lo + 1, n - 1));
-  return a + (b - a) * frac;
-}
-
 void WeightedSample::add(int64_t value, int64_t count) {
   if (count <= 0) return;
   total_ += count;

@@ -12,8 +12,6 @@ __extension__ typedef __int128 i128;  // exact integrals (value x ns) without ov
 
 // NaN when empty. `sorted` must be ascending.
 double percentile_sorted(const std::vector<double>& sorted, double q);
-// Samples as (value, multiplicity), sorted ascending by value.
-double percentile_weighted(const std::vector<std::pair<int64_t, int64_t>>& sorted, double q);
 
 // A large multiset of non-negative integers with multiplicities (inter-token
 // gaps in ns): 8 bytes an entry, exact percentiles by weighted selection in

@@ -66,7 +66,7 @@ int flows(int64_t racks, int64_t total, int64_t conc) {
   double wall = now() - t1;
   std::cout << fmt::format("flows racks={} gpus={} flows={} concurrent={} build_s={:.3f} run_wall_s={:.3f} sim_s={:.3f} "
                            "flows_per_wall_s={:.0f}\n",
-                           racks, racks * 72, total, conc, t_build, wall, Engine::clock(),
+                           racks, racks * 72, total, conc, t_build, wall, sg4::Engine::get_clock(),
                            static_cast<double>(total) / wall);
   return 0;
 }
