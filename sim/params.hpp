@@ -56,6 +56,7 @@ class Schema {
     std::function<void(S&, const YAML::Node&, const Cursor&)> decode;
     std::function<YAML::Node(const S&)> emit;
     std::function<void(std::vector<ExplainRow>&, const std::string&)> explain_children;
+    bool decodes_absent = false;  // decode() handles an absent key itself (sections, sourced numbers)
   };
 
   explicit Schema(std::string help = {}) : help_(std::move(help)) {}
@@ -119,7 +120,7 @@ class Schema {
               if (!(s.*m).note.empty()) out["note"] = (s.*m).note;
               return out;
             },
-            {}};
+            {}, true};
     return add(std::move(f));
   }
   // A nested mapping decoded by its own schema.
@@ -129,7 +130,7 @@ class Schema {
     Field f{name, "section", "", "", std::move(help), false,
             [m, subp](S& s, const YAML::Node& n, const Cursor& at) { s.*m = subp->decode(n, at); },
             [m, subp](const S& s) { return subp->emit(s.*m); },
-            [subp](std::vector<ExplainRow>& rows, const std::string& prefix) { subp->explain(rows, prefix); }};
+            [subp](std::vector<ExplainRow>& rows, const std::string& prefix) { subp->explain(rows, prefix); }, true};
     return add(std::move(f));
   }
   // Escape hatch for fields whose decoding depends on other registries.
@@ -150,7 +151,7 @@ class Schema {
       if ((!v.IsDefined() || v.IsNull()) && f.required) at.fail(n, "missing required key '" + f.name + "'");
       if (v.IsDefined() && !v.IsNull()) {
         f.decode(s, v, c);
-      } else if (f.type == "section" || f.type.starts_with("sourced")) {
+      } else if (f.decodes_absent) {
         f.decode(s, v, c);
       } else {
         Cursor dc{nullptr, "default of " + c.path};
