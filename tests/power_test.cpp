@@ -13,7 +13,8 @@ struct Fixture {
   Calibration cal = load_calibration("default");
   IterationModel base{PerfConfig{&llm, &gpu, &cal, Precision::bf16, Precision::bf16, 1}, "test"};
   Scenario::Power params = load_scenario("", {}).s.power;
-  PowerModel pm{base, params, "test"};
+  GpuPower gp = resolve_gpu_power(gpu, cal, params, {}, "test");
+  PowerModel pm{base, gp, params.min_clock, "test"};
 
   PowerPlan plan(int64_t gpus = 8) const {
     PowerPlan p;
@@ -24,7 +25,9 @@ struct Fixture {
     p.domains = gpus / 8;
     p.gpus_per_rack = 32;
     p.racks = (gpus + 31) / 32;
+    p.gpu = gp;
     p.idle_w = gpu.idle_power.value;
+    p.full_w = gpu.tdp.value;
     p.tdp_w = gpu.tdp.value;
     p.host_w = gpu.host_power.value;
     p.pue = 1.25;

@@ -33,6 +33,16 @@ struct GemmFit {
   static Eigen::Matrix<double, 5, 1> features(double m, double n, double k);
 };
 
+// GPU power measured by the calibrator's NVML `power` group (measured profiles
+// only; see calibration_power.hpp). The power model's full dynamic range is
+// idle_w .. full_load_w; memory-bound work draws memory_power_share of it.
+struct PowerCalibration {
+  Sourced idle_w;              // idle point (CUDA context held, no kernels)
+  Sourced full_load_w;         // highest sustained compute-bound (gemm) draw
+  Sourced memory_power_share;  // (P_hbm_copy - idle) / (full_load - idle); absent without an hbm_copy point
+  std::string limit_note;      // whether the gemm load ran into the NVML power limit
+};
+
 struct Calibration {
   std::string name, kind, gpu_preset, description;
   Sourced gemm_efficiency;       // achieved / peak dense FLOP/s, compute-bound GEMMs
@@ -47,6 +57,7 @@ struct Calibration {
   std::vector<GemmFit> gemm_fits;  // measured profiles only, one per dtype measured
   std::string environment;         // measured profiles: GPU, driver, CUDA, date, command
   std::string carried_from;        // set when applied to a GPU other than gpu_preset
+  std::optional<PowerCalibration> power;  // measured profiles with a done `power` group
 
   // The fit for a precision (fp4 falls back to fp8 if unmeasured), or null.
   const GemmFit* gemm_fit(Precision p) const;

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <fmt/format.h>
 
+#include "models/catalog/calibration_power.hpp"
 #include "models/catalog/gpu.hpp"
 #include "sim/error.hpp"
 
@@ -158,6 +159,7 @@ Calibration calibration_from_raw(const YamlSource& src, const Calibration& defau
     c.nvlink_latency = kept(defaults.nvlink_latency, "no multi-GPU NCCL measurement in this profile; assumption kept");
     c.nvlink_call_latency = kept(defaults.nvlink_call_latency, "no multi-GPU NCCL measurement in this profile; default kept");
   }
+  c.power = power_from_raw(src, groups, from);  // NVML idle / gemm / hbm_copy draw (power model)
   c.iteration_overhead = kept(defaults.iteration_overhead, "host-side step overhead is not measured by microbenchmarks");
   c.runtime_reserve = kept(defaults.runtime_reserve, "runtime memory is not measured by microbenchmarks");
   return c;

@@ -53,7 +53,7 @@ void PowerGovernor::enter(int32_t replica, TimeNs start) {
 template <class TimeAt>
 StepTiming PowerGovernor::choose(int32_t replica, const StepParts& parts, TimeAt time_at) {
   const double share = share_[static_cast<std::size_t>(replica)];
-  if (share >= pm_.tdp_w) return {time_at(0), 0};
+  if (share >= pm_.full_w) return {time_at(0), 0};
   const int32_t last = pm_.levels() - 1;
   TimeNs t = 0;
   for (int32_t l = 0; l <= last; ++l) {

@@ -15,17 +15,18 @@ GpuSpec with_peaks(const GpuSpec& g, double factor) {
 }
 }  // namespace
 
-PowerModel::PowerModel(const IterationModel& base, const Scenario::Power& p, const std::string& where) : base_(base) {
+PowerModel::PowerModel(const IterationModel& base, const GpuPower& g, double min_clock, const std::string& where)
+    : base_(base) {
   const PerfConfig& cfg = base.config();
-  idle_w = cfg.gpu->idle_power.value;
-  tdp_w = cfg.gpu->tdp.value;
-  memory_share_ = p.memory_power_share;
+  idle_w = g.idle_w.value;
+  full_w = g.full_w.value;
+  memory_share_ = g.memory_share.value;
   // Clock levels 1, 0.95, ... down to min_clock.
   for (int i = 0;; ++i) {
     double f = 1.0 - 0.05 * i;
-    if (f < p.min_clock - 1e-9) break;
+    if (f < min_clock - 1e-9) break;
     clock_.push_back(f);
-    clock_pow_.push_back(std::pow(f, p.dvfs_exponent - 1));
+    clock_pow_.push_back(std::pow(f, g.dvfs_exponent.value - 1));
   }
   models_.resize(clock_.size());
   for (std::size_t l = 1; l < clock_.size(); ++l) {
@@ -70,7 +71,7 @@ StepParts PowerModel::decode_parts(int64_t seqs, int64_t context) const {
 double PowerModel::dynamic_j(const StepParts& parts, int32_t level, TimeNs t_level) const {
   const double t = ns_to_s(t_level);
   const double busy = parts.compute_s * clock_pow_[static_cast<std::size_t>(level)] + memory_share_ * parts.memory_s;
-  return (tdp_w - idle_w) * std::min(t, busy);
+  return (full_w - idle_w) * std::min(t, busy);
 }
 
 }  // namespace rs

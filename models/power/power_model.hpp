@@ -4,19 +4,22 @@
 // the step's work into compute-bound seconds (tensor-core and attention math at
 // the calibrated efficiency) and memory/link seconds (HBM streams, NVLink
 // all-reduces). A GPU draws
-//   P = idle + (tdp - idle) x min(1, [compute x f^(a-1) + m x memory] / T)
+//   P = idle + (full - idle) x min(1, [compute x f^(a-1) + m x memory] / T)
 // over a step of duration T at clock factor f (DVFS level): compute-bound work
 // takes compute / f seconds at a power proportional to f^a (a = dvfs_exponent),
 // memory-bound work draws the share m (memory_power_share) of the dynamic range
 // and does not slow with the SM clock. A clock level is an iteration model
 // whose peak FLOP/s are scaled by f: compute-bound work slows with the clock,
-// memory-bound work does not. Host overhead time draws idle power.
+// memory-bound work does not. Host overhead time draws idle power. idle, full
+// (compute-bound full-load power), m and a come from GpuPower: measured by the
+// calibrator's NVML power group where the profile has one, else preset/scenario.
 #include <deque>
 #include <memory>
 #include <vector>
 
 #include "models/catalog/gpu.hpp"
 #include "models/perf/iteration_model.hpp"
+#include "models/power/gpu_power.hpp"
 #include "models/scenario/scenario.hpp"
 
 namespace rs {
@@ -28,7 +31,8 @@ struct StepParts {
 
 class PowerModel {
  public:
-  PowerModel(const IterationModel& base, const Scenario::Power& p, const std::string& where);
+  // `min_clock`: lowest DVFS clock factor (power.min_clock).
+  PowerModel(const IterationModel& base, const GpuPower& g, double min_clock, const std::string& where);
 
   int32_t levels() const { return static_cast<int32_t>(clock_.size()); }
   double clock(int32_t level) const { return clock_[static_cast<std::size_t>(level)]; }
@@ -45,7 +49,7 @@ class PowerModel {
     return idle_w + (t_level > 0 ? dynamic_j(parts, level, t_level) / ns_to_s(t_level) : 0);
   }
 
-  double idle_w = 0, tdp_w = 0;
+  double idle_w = 0, full_w = 0;  // per GPU: idle, compute-bound at full clock
 
  private:
   const IterationModel& base_;

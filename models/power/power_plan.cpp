@@ -23,7 +23,9 @@ PowerPlan make_power_plan(const ServingSetup& st) {
   pl.domains = pl.gpus / pl.domain;
   pl.gpus_per_rack = st.topology_kind == "hgx" ? pl.domain * p.hgx_nodes_per_rack : pl.domain;
   pl.racks = (pl.gpus + pl.gpus_per_rack - 1) / pl.gpus_per_rack;
-  pl.idle_w = st.gpu.idle_power.value;
+  pl.gpu = resolve_gpu_power(st.gpu, st.cal, p, power_keys_set(st.ls), st.ls.where("calibration"));
+  pl.idle_w = pl.gpu.idle_w.value;
+  pl.full_w = pl.gpu.full_w.value;
   pl.tdp_w = st.gpu.tdp.value;
   pl.host_w = st.gpu.host_power.value;
   pl.pue = p.pue;

@@ -4,13 +4,17 @@
 #include <cstdint>
 #include <string>
 
+#include "models/power/gpu_power.hpp"
 #include "models/scenario/setup.hpp"
 
 namespace rs {
 
 struct PowerPlan {
   int64_t gpus = 0, tp = 1, replicas = 0, domain = 1, domains = 0, gpus_per_rack = 0, racks = 0;
-  double idle_w = 0, tdp_w = 0, host_w = 0;  // per GPU, per GPU, per NVLink-domain enclosure
+  GpuPower gpu;  // the power model's parameters and their sources
+  // Per GPU: idle and full-load power (gpu.idle_w, gpu.full_w), nameplate tdp; per NVLink-domain
+  // enclosure: non-GPU power (CPUs, NVSwitch, NICs, fans), held at its nameplate value.
+  double idle_w = 0, full_w = 0, tdp_w = 0, host_w = 0;
   double pue = 1, network_per_gpu_w = 0;
   double gpu_cap_w = 0, rack_budget_w = 0, site_budget_w = 0;  // 0 = none (cap: tdp)
   double control_interval_s = 1, idle_share = 0.1;
@@ -23,7 +27,7 @@ struct PowerPlan {
   double site_w(double rack_w) const { return rack_w * pue + network_total_w(); }
   // IT power per GPU at full load (tdp + its share of the enclosure + network): what a facility provisions.
   double it_peak_w_per_gpu() const { return tdp_w + host_w / static_cast<double>(domain) + network_per_gpu_w; }
-  bool needs_governor() const { return gpu_cap_w < tdp_w || rack_budget_w > 0 || site_budget_w > 0; }
+  bool needs_governor() const { return gpu_cap_w < full_w || rack_budget_w > 0 || site_budget_w > 0; }
 };
 
 // Builds the plan from a resolved serving setup; fails (file:line:col of the

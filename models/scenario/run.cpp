@@ -90,16 +90,21 @@ void run_scenario(const RunOptions& opt, std::ostream& out, std::ostream& log) {
   if (st.gpu.status == "preliminary")
     note(fmt::format("  note: GPU '{}' uses preliminary (announced, unmeasured) figures", st.gpu.name));
   for (const auto& c : source->unused_columns()) note("  note: trace column read but not used: " + c);
-  note(fmt::format("  power: {} racks of {} GPUs, {} idle / {} tdp per GPU, {} non-GPU per {}-GPU enclosure, PUE {}, "
-                   "{} network per GPU; cap {} per GPU{}{}",
+  note(fmt::format("  power: {} racks of {} GPUs, {} idle / {} full load / {} tdp per GPU, {} non-GPU per {}-GPU "
+                   "enclosure, PUE {}, {} network per GPU; cap {} per GPU{}{}",
                    power_plan.racks, power_plan.gpus_per_rack, format_quantity(power_plan.idle_w, Dim::Watts),
-                   format_quantity(power_plan.tdp_w, Dim::Watts), format_quantity(power_plan.host_w, Dim::Watts),
+                   format_quantity(power_plan.full_w, Dim::Watts), format_quantity(power_plan.tdp_w, Dim::Watts),
+                   format_quantity(power_plan.host_w, Dim::Watts),
                    power_plan.domain, power_plan.pue, format_quantity(power_plan.network_per_gpu_w, Dim::Watts),
                    format_quantity(power_plan.gpu_cap_w, Dim::Watts),
                    power_plan.rack_budget_w > 0 ? ", rack budget " + format_quantity(power_plan.rack_budget_w, Dim::Watts) : "",
                    power_plan.site_budget_w > 0 ? ", site budget " + format_quantity(power_plan.site_budget_w, Dim::Watts) : ""));
-  note("  note: power, energy and cost figures are APPROXIMATE: idle power, the DVFS relation, PUE, network power and "
-       "most prices are labelled assumptions (rackscale explain scenario; models/hardware/*.yaml)");
+  for (const auto& l : power_plan.gpu.source_lines()) note("  power source: " + l);
+  note("  note: non-GPU rack power (CPUs, NVSwitch trays, NICs, fans) is held at its nameplate value whatever the load "
+       "(conservative: no sourced idle-vs-load model for it)");
+  note("  note: power, energy and cost figures are APPROXIMATE: the DVFS relation, PUE, network power, most prices and, "
+       "without a measured power group, idle power are labelled assumptions (rackscale explain scenario; "
+       "models/hardware/*.yaml)");
   if (s.cost.gpu_hour > 0) note(fmt::format("  cost: rental price {} USD/GPU-hour replaces the capex model", s.cost.gpu_hour));
 
   Engine engine;
@@ -112,7 +117,7 @@ void run_scenario(const RunOptions& opt, std::ostream& out, std::ostream& log) {
   cc.kv_capacity_tokens = st.memory.kv_tokens;
   const TimeNs stop_at = s.sim.duration > 0 ? s_to_ns(s.sim.duration) : kNever;
   cc.stop_at = stop_at;
-  PowerModel power_model(*st.model, s.power, st.ls.where("power"));
+  PowerModel power_model(*st.model, power_plan.gpu, s.power.min_clock, st.ls.where("power"));
   std::unique_ptr<PowerGovernor> governor;
   if (power_plan.needs_governor()) governor = std::make_unique<PowerGovernor>(power_model, power_plan);
   cc.governor = governor.get();
@@ -141,7 +146,10 @@ void run_scenario(const RunOptions& opt, std::ostream& out, std::ostream& log) {
   metrics.requests_csv(cluster.requests()).save(dir.file("requests.csv"));
   metrics.timeline_csv().save(dir.file("timeline.csv"));
   power.power_csv().save(dir.file("power.csv"));
-  write_file_atomic(dir.file("scenario.resolved.yaml"), st.resolved_yaml());
+  st.ls.s.power.memory_power_share = power_plan.gpu.memory_share.value;  // the value used (a profile may set it)
+  std::string power_sources = "# GPU power model parameters (power_plan.gpu):\n";
+  for (const auto& l : power_plan.gpu.source_lines()) power_sources += "#   " + l + "\n";
+  write_file_atomic(dir.file("scenario.resolved.yaml"), st.resolved_yaml() + power_sources);
   write_file_atomic(dir.file("run.log"), notes);
   dir.commit();
   log << notes;  // after success, so that a failed run prints only its error
