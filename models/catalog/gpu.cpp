@@ -27,7 +27,10 @@ const Schema<GpuSpec>& GpuSpec::schema() {
       .sourced(&GpuSpec::host_power, "host_power", Dim::Watts,
                "non-GPU power of one NVLink-domain enclosure (HGX node or NVL72 rack): CPUs, NVSwitch, NICs, fans")
       .sourced(&GpuSpec::price_per_gpu, "price_per_gpu", Dim::Count,
-               "purchase price per GPU in USD, including its share of the server or rack");
+               "purchase price per GPU in USD, including its share of the server or rack")
+      .sourced(&GpuSpec::nvlink_sharp, "nvlink_sharp", Dim::Count,
+               "1 if the NVLink domain's NVSwitches reduce in-switch (NVLink SHARP, NCCL's NVLS all-reduce), else 0",
+               false);
   return s;
 }
 

@@ -17,6 +17,10 @@ struct GpuSpec {
   // NVSwitch, NICs, fans), and the purchase price per GPU including its share of
   // the server or rack.
   Sourced idle_power, host_power, price_per_gpu;
+  // Collectives (issue 4): 1 if the domain's NVSwitches reduce in-switch (NVLink
+  // SHARP, NCCL's NVLS all-reduce); absent or 0 if not.
+  Sourced nvlink_sharp;
+  bool has_nvls() const { return nvlink_sharp.present() && nvlink_sharp.value > 0; }
 
   static const Schema<GpuSpec>& schema();
   // Dense peak at a precision; InputError at `where` if the GPU lacks it.

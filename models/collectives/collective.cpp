@@ -7,6 +7,8 @@
 #include <memory>
 #include <simgrid/s4u.hpp>
 
+#include "models/collectives/nvlink_fit.hpp"
+#include "models/collectives/tree.hpp"
 #include "sim/engine.hpp"
 #include "sim/error.hpp"
 #include "sim/suggest.hpp"
@@ -27,6 +29,18 @@ CollOp parse_coll_op(const std::string& s, const std::string& where) {
 const char* to_string(CollOp op) {
   static const char* n[] = {"all_reduce", "all_gather", "reduce_scatter", "all_to_all", "send_recv"};
   return n[static_cast<int>(op)];
+}
+
+CollAlgo parse_coll_algo(const std::string& s, const std::string& where) {
+  const std::vector<std::string> names = {"auto", "ring", "tree", "nvls"};
+  for (size_t i = 0; i < names.size(); ++i)
+    if (names[i] == s) return static_cast<CollAlgo>(i);
+  fail(where, "unknown all-reduce algorithm '" + s + "' (known: " + join(names) + ")" + did_you_mean(s, names));
+}
+
+const char* to_string(CollAlgo a) {
+  static const char* n[] = {"auto", "ring", "tree", "nvls", "direct"};
+  return n[static_cast<int>(a)];
 }
 
 double bus_factor(CollOp op, int64_t n) {
@@ -79,7 +93,7 @@ std::vector<double> parse_sizes(const std::string& text, const std::string& wher
 }
 
 CollectiveRunner::CollectiveRunner(const Fabric& fabric, NvlinkAB ab, bool per_gpu_nics)
-    : fabric_(fabric), ab_(ab), per_gpu_(per_gpu_nics) {}
+    : fabric_(fabric), ab_(ab), per_gpu_(per_gpu_nics), net_msg_s_(network_message_latency()) {}
 
 namespace {
 
@@ -104,28 +118,62 @@ double flow_step(const std::vector<FlowSpec>& flows) {
   return sg4::Engine::get_clock() - t0;
 }
 
+// Checks that `algo` applies to `op` on this GPU; returns the candidates to time.
+std::vector<CollAlgo> candidates(CollOp op, CollAlgo algo, const NvlinkAB& ab, const std::string& where) {
+  if (op != CollOp::all_reduce) {
+    if (algo != CollAlgo::automatic && algo != CollAlgo::ring)
+      fail(where, fmt::format("algorithm '{}' is modelled for all_reduce only; {} takes auto or ring", to_string(algo),
+                              to_string(op)));
+    return {op == CollOp::all_to_all || op == CollOp::send_recv ? CollAlgo::direct : CollAlgo::ring};
+  }
+  if (algo == CollAlgo::nvls && !ab.has_nvls())
+    fail(where, "NVLS (NVLink SHARP, in-switch all-reduce) needs NVSwitches that reduce (third-generation NVSwitch "
+                "or later: HGX H100/H200, HGX B200, GB200/GB300 NVL72); this GPU preset has no nvlink_sharp");
+  if (algo != CollAlgo::automatic) return {algo};
+  std::vector<CollAlgo> c = {CollAlgo::ring, CollAlgo::tree};
+  if (ab.has_nvls()) c.push_back(CollAlgo::nvls);
+  return c;
+}
+
 }  // namespace
 
 std::vector<CollectiveRow> CollectiveRunner::run(CollOp op, const std::vector<double>& sizes, int64_t gpus,
-                                                 const std::string& where) {
+                                                 const std::string& where, CollAlgo algo,
+                                                 const std::string& algo_where) {
   const FabricSpec& fs = fabric_.spec();
   const int64_t g = fs.domain_size;
+  const std::vector<CollAlgo> algos = candidates(op, algo, ab_, algo_where);
   if (gpus < 1) fail(where, "a collective needs at least one GPU");
   if (gpus > fabric_.gpus())
     fail(where, fmt::format("{} GPUs requested but the topology has {} ({} domains of {})", gpus, fabric_.gpus(),
                             fs.domains, g));
   std::vector<CollectiveRow> rows;
-  auto finish = [&](double bytes, double intra, double inter) {
+  // Keeps the fastest of the candidates timed for one size (the first on ties).
+  struct Timed {
+    CollAlgo algo;
+    double intra, inter;
+  };
+  auto finish = [&](double bytes, const std::vector<Timed>& tried) {
+    auto total = [&](const Timed& t) {
+      return op == CollOp::all_to_all || op == CollOp::send_recv ? std::max(t.intra, t.inter) : t.intra + t.inter;
+    };
+    const Timed* best = &tried[0];
+    for (const auto& t : tried)
+      if (total(t) < total(*best)) best = &t;
     CollectiveRow r;
-    r.op = op, r.gpus = gpus, r.bytes = bytes, r.intra_s = intra, r.inter_s = inter;
-    r.time_s = intra + inter;
-    if (op == CollOp::all_to_all || op == CollOp::send_recv) r.time_s = std::max(intra, inter);
+    r.op = op, r.algo = best->algo, r.gpus = gpus, r.bytes = bytes, r.intra_s = best->intra, r.inter_s = best->inter;
+    r.time_s = total(*best);
     r.algbw_Bps = r.time_s > 0 ? bytes / r.time_s : 0;
     r.busbw_Bps = r.algbw_Bps * bus_factor(op, gpus);
     rows.push_back(r);
   };
   if (gpus <= g) {  // inside one NVLink domain: alpha-beta only
-    for (double s : sizes) finish(s, nvlink_time(op, s, gpus, ab_), 0);
+    for (double s : sizes) {
+      std::vector<Timed> tried;
+      for (CollAlgo a : algos)
+        tried.push_back({a, a == CollAlgo::nvls ? nvls_all_reduce_time(s, gpus, ab_) : nvlink_time(op, s, gpus, ab_), 0});
+      finish(s, tried);
+    }
     return rows;
   }
   if (gpus % g != 0)
@@ -143,6 +191,11 @@ std::vector<CollectiveRow> CollectiveRunner::run(CollOp op, const std::vector<do
   Fabric::Platform pf = fabric_.build(false, gpu_nics);
   const int64_t E = pf.rails;                              // endpoints per domain
   const double per_ep = dg / static_cast<double>(E);      // GPUs behind one endpoint
+  const double L = net_msg_s_;
+  auto step = [&](const std::vector<FlowSpec>& f) {
+    flows_ += static_cast<int64_t>(f.size());
+    return flow_step(f);
+  };
   // Ring step between domains: each endpoint sends `per_gpu` x its GPUs to the same rail of the next domain.
   auto ring = [&](double per_gpu) {
     std::vector<FlowSpec> f;
@@ -150,40 +203,66 @@ std::vector<CollectiveRow> CollectiveRunner::run(CollOp op, const std::vector<do
       for (int64_t e = 0; e < E; ++e) f.push_back({pf.nic(d, e), pf.nic((d + 1) % D, e), per_ep * per_gpu});
     return f;
   };
+  // Double binary tree between domains on every rail, each tree half of `per_gpu`:
+  // up (reduce) and down (broadcast) flows on every edge at once.
+  auto tree = [&](double per_gpu) {
+    std::vector<FlowSpec> f;
+    for (int which = 0; which < 2; ++which)
+      for (int64_t d = 0; d < D; ++d) {
+        int64_t p = dbtree_parent(D, d, which);
+        if (p < 0) continue;
+        for (int64_t e = 0; e < E; ++e) {
+          f.push_back({pf.nic(d, e), pf.nic(p, e), per_ep * per_gpu / 2});
+          f.push_back({pf.nic(p, e), pf.nic(d, e), per_ep * per_gpu / 2});
+        }
+      }
+    return f;
+  };
+  const double depth = static_cast<double>(dbtree_depth(D));
+  auto tree_time = [&](double per_gpu) {
+    const double hop = step(tree(1));  // one byte per flow: the slowest edge's latency
+    return step(tree(per_gpu)) + (2 * depth - 1) * hop + 2 * depth * L;
+  };
   sg4::Actor::create("collective", pf.nics[0], Engine::guard([&] {
                        for (double s : sizes) {
-                         double intra = 0, inter = 0;
-                         std::vector<FlowSpec> step;
-                         switch (op) {
-                           case CollOp::all_reduce:
-                             intra = nvlink_time(CollOp::reduce_scatter, s, g, ab_) + nvlink_time(CollOp::all_gather, s, g, ab_);
-                             step = ring(s / dg / dD);
-                             inter = 2 * (dD - 1) * flow_step(step);
-                             break;
-                           case CollOp::all_gather:
-                           case CollOp::reduce_scatter:
-                             intra = nvlink_time(op, s, g, ab_);
-                             step = ring(s / n);
-                             inter = (dD - 1) * flow_step(step);
-                             break;
-                           case CollOp::all_to_all:
-                             intra = nvlink_time(CollOp::all_to_all, s * dg / n, g, ab_);
-                             for (int64_t a = 0; a < D; ++a)
-                               for (int64_t b = 0; b < D; ++b)
-                                 if (a != b)
-                                   for (int64_t e = 0; e < E; ++e) step.push_back({pf.nic(a, e), pf.nic(b, e), per_ep * dg * s / n});
-                             inter = flow_step(step);
-                             break;
-                           case CollOp::send_recv: {
-                             intra = nvlink_time(CollOp::send_recv, s, 2, ab_);
-                             // Last GPU of each domain sends to the first GPU of the next, through its own NIC.
-                             for (int64_t d = 0; d < D; ++d) step.push_back({pf.nic(d, g - 1), pf.nic((d + 1) % D, 0), s});
-                             inter = flow_step(step);
-                             break;
+                         std::vector<Timed> tried;
+                         for (CollAlgo a : algos) {
+                           double intra = 0, inter = 0;
+                           switch (op) {
+                             case CollOp::all_reduce:
+                               intra = a == CollAlgo::nvls ? nvls_all_reduce_time(s, g, ab_)
+                                                           : nvlink_time(CollOp::reduce_scatter, s, g, ab_) +
+                                                                 nvlink_time(CollOp::all_gather, s, g, ab_);
+                               inter = a == CollAlgo::ring ? 2 * (dD - 1) * (step(ring(s / dg / dD)) + L)
+                                                           : tree_time(s / dg);
+                               break;
+                             case CollOp::all_gather:
+                             case CollOp::reduce_scatter:
+                               intra = nvlink_time(op, s, g, ab_);
+                               inter = (dD - 1) * (step(ring(s / n)) + L);
+                               break;
+                             case CollOp::all_to_all: {
+                               intra = nvlink_time(CollOp::all_to_all, s * dg / n, g, ab_);
+                               std::vector<FlowSpec> f;
+                               for (int64_t x = 0; x < D; ++x)
+                                 for (int64_t y = 0; y < D; ++y)
+                                   if (x != y)
+                                     for (int64_t e = 0; e < E; ++e) f.push_back({pf.nic(x, e), pf.nic(y, e), per_ep * dg * s / n});
+                               inter = step(f) + L;
+                               break;
+                             }
+                             case CollOp::send_recv: {
+                               intra = nvlink_time(CollOp::send_recv, s, 2, ab_);
+                               // Last GPU of each domain sends to the first GPU of the next, through its own NIC.
+                               std::vector<FlowSpec> f;
+                               for (int64_t d = 0; d < D; ++d) f.push_back({pf.nic(d, g - 1), pf.nic((d + 1) % D, 0), s});
+                               inter = step(f) + L;
+                               break;
+                             }
                            }
+                           tried.push_back({a, intra, inter});
                          }
-                         flows_ += static_cast<int64_t>(step.size());
-                         finish(s, intra, inter);
+                         finish(s, tried);
                        }
                      }));
   engine.run();
