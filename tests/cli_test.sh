@@ -140,11 +140,19 @@ EX="$SRC/scenarios/examples"
   && ok "topo dot" || bad "topo dot"
 "$BIN" topo check "$EX/nvl72x16-efa.yaml" | grep -q "^ok: 1152 GPUs connected" && ok "topo check" || bad "topo check"
 "$BIN" collective "$EX/p5x4-efa.yaml" --op all_reduce --sizes 1M:8G --out "$T/coll" >/dev/null 2>"$T/coll.txt" \
-  && [ "$(head -1 "$T/coll/collective.csv")" = "op,gpus,size_bytes,time_us,algbw_GBps,busbw_GBps" ] \
+  && [ "$(head -1 "$T/coll/collective.csv")" = "op,gpus,size_bytes,time_us,algbw_GBps,busbw_GBps,algo" ] \
   && [ "$(wc -l <"$T/coll/collective.csv")" -eq 15 ] && grep -q "^all_reduce,32,8589934592," "$T/coll/collective.csv" \
   && ok "collective CSV (1M:8G = 14 sizes)" || { bad "collective CSV"; cat "$T/coll.txt"; }
 "$BIN" collective --set hardware.gpus=1152 --set topology.kind=nvl72-efa --op all_to_all --sizes 64M --gpus 144 >/dev/null \
   && ok "collective across racks" || bad "collective across racks"
+# --algo: each forced algorithm is reported in the algo column; auto on H100 HGX picks NVLS for 256 MiB on 8 GPUs.
+for a in ring tree nvls; do
+  "$BIN" collective "$EX/p5x4-efa.yaml" --algo $a --sizes 8K:1G:8 --out "$T/coll-$a" >/dev/null 2>&1 \
+    && [ "$(grep -c ",$a\$" "$T/coll-$a/collective.csv")" -eq 6 ] && ok "collective --algo $a" || bad "collective --algo $a"
+done
+"$BIN" collective --set hardware.gpu=h100 --set hardware.gpus=8 --set topology.kind=hgx --sizes 256M --out "$T/coll-auto" \
+  >/dev/null 2>&1 && grep -q "^all_reduce,8,268435456,.*,nvls$" "$T/coll-auto/collective.csv" \
+  && ok "collective --algo auto picks nvls on 8 H100" || bad "collective --algo auto"
 "$BIN" run "$EX/nvl72x16-efa.yaml" --set workload.max_requests=300 --out "$T/fabric-run" >/dev/null 2>&1 \
   && grep -q "^1152,576,2," "$T/fabric-run/summary.csv" && ok "run on nvl72-efa (replicas on the GPU hosts)" || bad "run on nvl72-efa"
 expect_error_cmd() {  # name, expected substring, args...
@@ -166,5 +174,10 @@ expect_error_cmd "collective on too many GPUs" "--gpus 64: 64 GPUs requested but
 expect_error_cmd "collective across unconnected domains" "does not connect" collective --set hardware.gpus=144 --sizes 1M
 expect_error_cmd "unknown collective" "unknown collective 'allreduce'" collective --op allreduce
 expect_error_cmd "bad sizes" "--sizes 8G:1M: MAX" collective --sizes 8G:1M
+expect_error_cmd "unknown --algo" "--algo rings: unknown all-reduce algorithm 'rings'" collective --algo rings --sizes 1M
+expect_error_cmd "--algo nvls without NVLink SHARP" "--algo nvls: GPU 'rubin' has no NVLink SHARP" \
+  collective --set hardware.gpu=rubin --algo nvls --sizes 1M
+expect_error_cmd "--algo tree on all_gather" "--algo tree: algorithm 'tree' is modelled for all_reduce only" \
+  collective --op all_gather --algo tree --sizes 1M
 
 finish
