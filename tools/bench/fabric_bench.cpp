@@ -1,5 +1,8 @@
 // Speed of the fabric models (one measurement per process: one SimGrid engine per process).
-//   fabric_bench flows RACKS TOTAL CONCURRENT  random cross-rack flows on RACKS x NVL72 on EFA
+//   fabric_bench flows RACKS TOTAL CONCURRENT [simgrid|fluid|fluid-rtt]
+//                                              random cross-rack flows on RACKS x NVL72 on EFA, solved by
+//                                              SimGrid's LMM, FluidService with SimGrid's RTT weights
+//                                              (same answer) or with equal weights (rackscale's RDMA model)
 //   fabric_bench a2a RACKS BYTES               one expert-parallel all-to-all step across RACKS
 //   fabric_bench build GPUS                    build + analyse an NVL72-on-EFA topology of GPUS
 // Prints one line: what, sizes, wall seconds (and simulated seconds).
@@ -15,6 +18,7 @@
 #include "models/catalog/gpu.hpp"
 #include "models/collectives/collective.hpp"
 #include "models/collectives/nvlink_fit.hpp"
+#include "models/network/fluid_service.hpp"
 #include "sim/engine.hpp"
 #include "sim/registry.hpp"
 #include "topologies/topology.hpp"
@@ -33,7 +37,7 @@ std::unique_ptr<Topology> nvl72_efa(const GpuSpec& gpu, int64_t gpus) {
   return Registry<Topology>::get("nvl72-efa", "", "topology").make(none, {}, {&gpu, gpus, "bench"});
 }
 
-int flows(int64_t racks, int64_t total, int64_t conc) {
+int flows(int64_t racks, int64_t total, int64_t conc, const std::string& solver) {
   GpuSpec gpu = load_gpu("gb200");
   auto topo = nvl72_efa(gpu, racks * 72);
   const Fabric& f = topo->fabric();
@@ -44,12 +48,17 @@ int flows(int64_t racks, int64_t total, int64_t conc) {
   Fabric::Platform pf = f.build(false, false);
   double t_build = now() - t0;
   const int64_t eps = static_cast<int64_t>(pf.nics.size());
+  std::unique_ptr<FluidService> fluid;
+  if (solver == "fluid") fluid = std::make_unique<FluidService>(pf.nics[0]);
+  else if (solver == "fluid-rtt") fluid = std::make_unique<FluidService>(pf.nics[0], FluidService::Sharing::rtt);
+  else if (solver != "simgrid") throw std::runtime_error("solver must be simgrid, fluid or fluid-rtt");
+  double sum_done = 0;  // checksum: sum of completion times, equal for both solvers
   // `conc` actors each send total / conc flows one after another: about `conc`
   // flows in flight; each flow goes from a random (rack, rail) endpoint to the
   // same rail of another random rack (a KV-cache transfer of 16-256 MB).
   for (int64_t a = 0; a < conc; ++a) {
     const int64_t n = total / conc + (a < total % conc ? 1 : 0);
-    sg4::Actor::create(fmt::format("w{}", a), pf.nics[static_cast<size_t>(a % eps)], [&pf, &f, n, a, racks] {
+    sg4::Actor::create(fmt::format("w{}", a), pf.nics[static_cast<size_t>(a % eps)], [&pf, &f, &fluid, &sum_done, n, a, racks] {
       std::mt19937_64 rng(static_cast<uint64_t>(a) + 1);
       const int64_t rails = f.spec().rails;
       for (int64_t i = 0; i < n; ++i) {
@@ -57,17 +66,19 @@ int flows(int64_t racks, int64_t total, int64_t conc) {
         int64_t dst = (src + 1 + static_cast<int64_t>(rng() % static_cast<uint64_t>(racks - 1))) % racks;
         int64_t rail = static_cast<int64_t>(rng() % static_cast<uint64_t>(rails));
         uint64_t bytes = (16ull << 20) << (rng() % 5);
-        sg4::Comm::sendto_async(pf.nic(src, rail), pf.nic(dst, rail), bytes)->wait();
+        if (fluid) fluid->transfer(pf.nic(src, rail), pf.nic(dst, rail), static_cast<double>(bytes));
+        else sg4::Comm::sendto_async(pf.nic(src, rail), pf.nic(dst, rail), bytes)->wait();
+        sum_done += sg4::Engine::get_clock();
       }
     });
   }
   double t1 = now();
   eng.run();
   double wall = now() - t1;
-  std::cout << fmt::format("flows racks={} gpus={} flows={} concurrent={} build_s={:.3f} run_wall_s={:.3f} sim_s={:.3f} "
-                           "flows_per_wall_s={:.0f}\n",
-                           racks, racks * 72, total, conc, t_build, wall, sg4::Engine::get_clock(),
-                           static_cast<double>(total) / wall);
+  std::cout << fmt::format("flows solver={} racks={} gpus={} flows={} concurrent={} build_s={:.3f} run_wall_s={:.3f} "
+                           "sim_s={:.6f} mean_done_s={:.9f} flows_per_wall_s={:.0f}\n",
+                           solver, racks, racks * 72, total, conc, t_build, wall, sg4::Engine::get_clock(),
+                           sum_done / static_cast<double>(total), static_cast<double>(total) / wall);
   return 0;
 }
 
@@ -115,13 +126,13 @@ int main(int argc, char** argv) {
   std::string what = argc > 1 ? argv[1] : "";
   auto arg = [&](int i, const char* def) { return std::atoll(argc > i ? argv[i] : def); };
   try {
-    if (what == "flows") return flows(arg(2, "16"), arg(3, "100000"), arg(4, "2000"));
+    if (what == "flows") return flows(arg(2, "16"), arg(3, "100000"), arg(4, "2000"), argc > 5 ? argv[5] : "simgrid");
     if (what == "a2a") return a2a(arg(2, "16"), static_cast<double>(arg(3, "268435456")));
     if (what == "build") return build(arg(2, "100008"));
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 2;
   }
-  std::cerr << "usage: fabric_bench flows RACKS TOTAL CONCURRENT | a2a RACKS BYTES | build GPUS\n";
+  std::cerr << "usage: fabric_bench flows RACKS TOTAL CONCURRENT [simgrid|fluid|fluid-rtt] | a2a RACKS BYTES | build GPUS\n";
   return 2;
 }
