@@ -91,6 +91,27 @@ col() { awk -F, -v c="$2" 'NR==1{for(i=1;i<=NF;i++) if($i==c) k=i} NR==2{print $
 [ "$(col "$P/idle/summary.csv" energy_j)" = 617520 ] && [ "$(col "$P/idle/summary.csv" avg_power_w)" = 61752 ] &&
   [ "$(awk -F, 'NR>1 && $4!=61752 {e=1} END{print NR-1, e+0}' "$P/idle/power.csv")" = "10 0" ] \
   && ok "idle-only run gives the idle energy exactly" || bad "idle energy ($(col "$P/idle/summary.csv" energy_j))"
+# A measured power group (synthetic fixture: idle 80 W, gemm 680 W, hbm_copy 326 W) replaces the preset's
+# idle/tdp: idle energy = ((8 x 80 W + 4.6 kW) x 1.3 + 8 x 30 W) x 10 s = 70520 J; sources in run.log and resolved yaml.
+"$BIN" run --out "$P/idle-m" --set hardware.gpu=h100 --set hardware.gpus=8 --set model.name=llama-3.1-8b \
+  --set calibration="$SRC/tests/data/calib-power-h100.yaml" --set workload.synthetic.requests=1 \
+  --set workload.synthetic.input_tokens=200000 --set sim.duration=10s >/dev/null 2>&1
+[ "$(col "$P/idle-m/summary.csv" energy_j)" = 70520 ] &&
+  grep -q "power source: idle_power  *80 W  measured (.*calib-power-h100.yaml): power group, idle point" "$P/idle-m/run.log" &&
+  grep -q "power source: memory_power_share 0.41  measured" "$P/idle-m/run.log" &&
+  grep -q "power source: dvfs_exponent  *3  ASSUMPTION" "$P/idle-m/run.log" &&
+  grep -q "^#   full_load_power   680 W  measured" "$P/idle-m/scenario.resolved.yaml" &&
+  grep -q "memory_power_share: 0.4099" "$P/idle-m/scenario.resolved.yaml" \
+  && ok "a measured power group sets idle/full-load power and the memory share, with sources" || bad "measured power group"
+"$BIN" run "$P/idle-m/scenario.resolved.yaml" --out "$P/idle-m2" >/dev/null 2>&1
+cmp -s "$P/idle-m/scenario.resolved.yaml" "$P/idle-m2/scenario.resolved.yaml" && cmp -s "$P/idle-m/power.csv" "$P/idle-m2/power.csv" \
+  && ok "a measured-power run's resolved scenario reproduces it" || bad "measured-power resolved scenario differs"
+"$BIN" run --set hardware.gpu=h100 --set hardware.gpus=8 --set model.name=llama-3.1-8b \
+  --set calibration="$SRC/tests/data/calib-power-bad-number.yaml" >/dev/null 2>"$P/badpw.err"; rc=$?
+[ $rc -eq 2 ] && grep -q "calib-power-bad-number.yaml:14:.*'energy_w_mean' is not a number" "$P/badpw.err" \
+  && ok "corrupted power group: file:line:col, exit 2" || bad "corrupted power group (rc $rc: $(cat "$P/badpw.err"))"
+grep -q "non-GPU rack power .* held at its nameplate value" "$T/azure-slice/run.log" \
+  && ok "run.log says non-GPU rack power is held at nameplate" || bad "nameplate note"
 # A binding per-GPU cap on an offline, prefill-heavy run: throughput falls, power.csv never exceeds the cap.
 OFF="--set hardware.gpu=h100 --set hardware.gpus=8 --set model.name=llama-3.1-8b --set workload.synthetic.requests=300
   --set workload.synthetic.rate=0 --set workload.synthetic.input_tokens=2000 --set workload.synthetic.output_tokens=100"

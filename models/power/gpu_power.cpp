@@ -35,8 +35,8 @@ GpuPower resolve_gpu_power(const GpuSpec& gpu, const Calibration& cal, const Sce
                     "scenario default power.memory_power_share (Ma et al., arXiv:2605.11999, H200 decode power; "
                     "rackscale explain scenario)"};
   g.dvfs_exponent = {p.dvfs_exponent,
-                     "ASSUMPTION power.dvfs_exponent (P ~ f^a, textbook CMOS); not measured: tools/calibrate does not "
-                     "sweep clocks (clock locking needs root)"};
+                     "ASSUMPTION power.dvfs_exponent (P ~ f^a; default 3, textbook CMOS); not measured: tools/calibrate "
+                     "does not sweep clocks (clock locking needs root)"};
 
   if (cal.power) {
     const PowerCalibration& m = *cal.power;
@@ -56,15 +56,16 @@ GpuPower resolve_gpu_power(const GpuSpec& gpu, const Calibration& cal, const Sce
       else g.idle_w.source += "; kept: sourced, so the measured idle of " + from.name + " is not carried";
       g.full_w = {m.full_load_w.value * r, carried(m.full_load_w)};
     }
-    if (m.memory_power_share.present() && !set.memory_share)
+    if (m.memory_power_share.present())
       g.memory_share = {m.memory_power_share.value,
                         (cal.carried_from.empty() ? "" : "carried as is (a ratio) from " + cal.carried_from + ": ") +
                             m.memory_power_share.source};
-    else if (!m.memory_power_share.present() && !set.memory_share)
+    else
       g.memory_share.source += "; the profile's power group has no hbm_copy point";
   }
-  if (set.memory_share) g.memory_share.source = "scenario power.memory_power_share (given explicitly; wins over any profile)";
-  if (set.dvfs_exponent) g.dvfs_exponent.source = "scenario power.dvfs_exponent (given explicitly)";
+  // An explicit value wins; the source changes only if it differs (a resolved scenario re-states the value used).
+  if (set.memory_share && p.memory_power_share != g.memory_share.value)
+    g.memory_share = {p.memory_power_share, "scenario power.memory_power_share (given explicitly; wins over any profile)"};
   if (g.full_w.value > g.tdp_w) {
     g.full_w.source += fmt::format("; {:.4g} W measured is above the tdp, held at the tdp", g.full_w.value);
     g.full_w.value = g.tdp_w;

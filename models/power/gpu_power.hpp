@@ -34,6 +34,7 @@ struct GpuPower {
 };
 
 // Which power keys the scenario (file or --set) gives explicitly: those win over a profile.
+// (dvfs_exponent always comes from the scenario; the flag is kept for symmetry.)
 struct PowerKeysSet {
   bool memory_share = false, dvfs_exponent = false;
 };
