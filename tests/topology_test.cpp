@@ -49,7 +49,6 @@ TEST_CASE("2-tier rail-optimized tree: counts, bisection, diameter, paths by han
   CHECK(a.leaf_up_links == 8);
   // Balanced cut: half of the 8 NICs (4 GB/s) = half of the 8 leaf uplinks (4 GB/s).
   CHECK(a.bisection_Bps == doctest::Approx(4e9));
-  CHECK(a.bisection_exact);
   CHECK(a.diameter_hops == 4);  // GPU - leaf - spine - leaf - GPU
   TopoGraph g = f.graph();
   CHECK(graph_connected(g));
@@ -68,7 +67,6 @@ TEST_CASE("oversubscribed 2-tier tree: the uplinks are the bisection") {
   CHECK(a.spines == 1);
   CHECK(a.oversubscription == doctest::Approx(3));
   CHECK(a.bisection_Bps == doctest::Approx(1e9));
-  CHECK(a.bisection_exact);
   TopoGraph g = f.graph();
   CHECK(graph_bisection(g, 6) == doctest::Approx(1e9));
   CHECK(graph_gpu_diameter(g) == 4);
@@ -91,16 +89,38 @@ TEST_CASE("3-tier tree: pods, diameter 6, bisection by hand") {
   CHECK(graph_bisection(g, 4) == doctest::Approx(4e9));
 }
 
-TEST_CASE("structural formulas agree with generic graph algorithms on small regular trees") {
-  int checked = 0;
-  for (int64_t tiers : {2, 3})
+TEST_CASE("irregular trees: exact bisection by hand (odd domains, partial leaf groups and pods)") {
+  // 3 domains of 2 GPUs, one rail, radix 4: leaf 2 down / 2 up, one domain per
+  // leaf, 2 spines. A balanced cut puts one domain against two: the cheapest
+  // isolates one domain, cutting its 2 NICs (= its leaf's 2 uplinks): 2 GB/s.
+  // (Half of all NICs, the regular-tree formula, would say 3 GB/s.)
+  Fabric odd(spec(3, 2, 1, 4, 1), "t");
+  CHECK(odd.analyze().bisection_Bps == doctest::Approx(2e9));
+  CHECK(graph_bisection(odd.graph(), 3) == doctest::Approx(2e9));
+  // 5 single-GPU domains, radix 4, os 3: leaf 3 down / 1 up, leaf 0 full (3
+  // domains), leaf 1 partial (2). Putting leaf 1's two domains on one side cuts
+  // only leaf 1's 1 GB/s uplink.
+  Fabric partial_leaf(spec(5, 1, 1, 4, 3), "t");
+  CHECK(partial_leaf.groups() == 2);
+  CHECK(partial_leaf.analyze().bisection_Bps == doctest::Approx(1e9));
+  CHECK(graph_bisection(partial_leaf.graph(), 5) == doctest::Approx(1e9));
+  // 3 tiers, 3 domains of 2 GPUs, radix 4: pods of 2 leaves (one domain each),
+  // pod 1 partial. Isolating the lone domain of pod 1 cuts its 2 NICs: 2 GB/s.
+  Fabric partial_pod(spec(3, 2, 1, 4, 1, 3), "t");
+  CHECK(partial_pod.pods() == 2);
+  CHECK(partial_pod.analyze().bisection_Bps == doctest::Approx(2e9));
+  CHECK(graph_bisection(partial_pod.graph(), 3) == doctest::Approx(2e9));
+}
+
+TEST_CASE("exact structural bisection equals max-flow on small trees, regular and irregular") {
+  int checked = 0, irregular = 0;
+  for (int64_t tiers : {0, 3})  // 0: 2 tiers where the leaves fit one spine layer
     for (int64_t rails : {1, 2, 4})
       for (double os : {1.0, 3.0})
-        for (int64_t domains : {2, 4, 6, 8}) {
+        for (int64_t domains = 2; domains <= 9; ++domains) {
           FabricSpec s = spec(domains, 4, rails, 8, os, tiers);
           Fabric f(s, "t");
           FabricAnalysis a = f.analyze();
-          if (!a.bisection_exact) continue;
           TopoGraph g = f.graph();
           CAPTURE(tiers);
           CAPTURE(rails);
@@ -108,9 +128,40 @@ TEST_CASE("structural formulas agree with generic graph algorithms on small regu
           CAPTURE(domains);
           CHECK(graph_bisection(g, domains) == doctest::Approx(a.bisection_Bps));
           CHECK(graph_gpu_diameter(g) == a.diameter_hops);
+          irregular += domains % 2 == 1 || domains % f.domains_per_leaf() != 0;
           ++checked;
         }
-  CHECK(checked >= 12);
+  CHECK(checked == 96);
+  CHECK(irregular >= 30);
+}
+
+TEST_CASE("explicit pod size: whole leaf groups, fits the aggregation switches, bisection still exact") {
+  // radix 8, os 1, one rail of single-GPU domains: leaf 4 down / 4 up, 4 domains
+  // per leaf, at most 4 leaves per pod. Pods of 8 domains = 2 leaves.
+  FabricSpec s = spec(20, 1, 1, 8, 1);
+  s.domains_per_pod = 8;
+  Fabric f(s, "t");
+  CHECK(f.tiers() == 3);  // a pod size asks for the core tier
+  CHECK(f.pods() == 3);   // 8 + 8 + 4
+  CHECK(f.domains_per_pod() == 8);
+  FabricAnalysis a = f.analyze();
+  CHECK(a.pods == 3);
+  // Too many domains for max-flow here; a smaller irregular one instead.
+  FabricSpec small = spec(11, 1, 1, 8, 3);
+  small.domains_per_pod = 6;  // os 3: leaf 6 down / 2 up, pods of one leaf
+  Fabric fs(small, "t");
+  CHECK(fs.pods() == 2);
+  CHECK(graph_bisection(fs.graph(), 11) == doctest::Approx(fs.analyze().bisection_Bps));
+  CHECK(graph_gpu_diameter(fs.graph()) == fs.analyze().diameter_hops);
+  FabricSpec bad = spec(20, 1, 1, 8, 1);
+  bad.domains_per_pod = 6;
+  CHECK_THROWS_WITH_AS(Fabric(bad, "p.yaml:2:3"), doctest::Contains("p.yaml:2:3: a pod of 6 domains is not a whole number of leaf groups"),
+                       InputError);
+  bad.domains_per_pod = 20;
+  CHECK_THROWS_WITH_AS(Fabric(bad, "w"), doctest::Contains("needs 5 leaves, more than the 4"), InputError);
+  bad.domains_per_pod = 8;
+  bad.tiers = 2;
+  CHECK_THROWS_WITH_AS(Fabric(bad, "w"), doctest::Contains("needs tiers: 3"), InputError);
 }
 
 TEST_CASE("NVLink domains without a fabric are disconnected") {

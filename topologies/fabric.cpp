@@ -33,7 +33,8 @@ std::string vertex_name(const VProp& v) {
   return fmt::format("{}-{}", names[static_cast<int>(v.kind)], v.index);
 }
 
-Fabric::Fabric(const FabricSpec& spec, const std::string& where) : s_(spec) {
+Fabric::Fabric(const FabricSpec& spec, const std::string& where, const std::string& where_pods) : s_(spec) {
+  const std::string& wpod = where_pods.empty() ? where : where_pods;
   if (s_.domains < 1 || s_.domain_size < 1) fail(where, "a topology needs at least one GPU");
   if (!scale_out()) return;
   if (s_.oversubscription < 1)
@@ -52,7 +53,9 @@ Fabric::Fabric(const FabricSpec& spec, const std::string& where) : s_(spec) {
                             down_, nics_per_rail(), s_.rails));
   groups_ = ceil_div(s_.domains, domains_per_leaf_);
   const int64_t half = s_.radix / 2;
-  tiers_ = s_.tiers ? s_.tiers : (leaves() <= s_.radix ? 2 : 3);
+  if (s_.domains_per_pod > 0 && s_.tiers == 2)
+    fail(wpod, "a pod size needs tiers: 3 (pods sit under a core tier)");
+  tiers_ = s_.tiers ? s_.tiers : (leaves() <= s_.radix && s_.domains_per_pod == 0 ? 2 : 3);
   if (tiers_ == 2) {
     if (leaves() > s_.radix)
       fail(where, fmt::format("{} leaves do not fit 2 tiers of radix-{} switches (a spine reaches at most {} leaves); "
@@ -63,6 +66,19 @@ Fabric::Fabric(const FabricSpec& spec, const std::string& where) : s_(spec) {
     if (s_.rails > half)
       fail(where, fmt::format("{} rails do not fit a pod of {} leaves (radix {})", s_.rails, half, s_.radix));
     groups_per_pod_ = half / s_.rails;
+    if (s_.domains_per_pod > 0) {
+      // A leaf takes one rail of `domains_per_leaf_` domains: a pod is whole leaf groups.
+      if (s_.domains_per_pod % domains_per_leaf_ != 0)
+        fail(wpod, fmt::format("a pod of {} domains is not a whole number of leaf groups: a leaf's {} down ports take "
+                               "one rail of {} domains",
+                               s_.domains_per_pod, down_, domains_per_leaf_));
+      if (s_.domains_per_pod / domains_per_leaf_ > groups_per_pod_)
+        fail(wpod, fmt::format("a pod of {} domains needs {} leaves, more than the {} that its aggregation switches "
+                               "reach (radix {} / 2 down ports)",
+                               s_.domains_per_pod, s_.domains_per_pod / domains_per_leaf_ * s_.rails,
+                               groups_per_pod_ * s_.rails, s_.radix));
+      groups_per_pod_ = s_.domains_per_pod / domains_per_leaf_;
+    }
     pods_ = ceil_div(groups_, groups_per_pod_);
     if (pods_ > s_.radix)
       fail(where, fmt::format("{} GPUs need {} pods, more than the {} a 3-tier fat tree of radix-{} switches connects",
@@ -84,8 +100,7 @@ FabricAnalysis Fabric::analyze() const {
   if (!scale_out()) {
     a.connected = s_.domains == 1;
     a.diameter_hops = s_.domains > 1 ? -1 : (s_.domain_size > 1 ? 2 : 0);
-    a.bisection_Bps = s_.domains > 1 ? 0 : static_cast<double>(s_.domain_size / 2) * s_.nvlink_bw;
-    a.bisection_exact = s_.domains > 1 || s_.domain_size % 2 == 0;
+    a.bisection_Bps = structural_bisection();
     return a;
   }
   a.nics = gpus();
@@ -113,23 +128,7 @@ FabricAnalysis Fabric::analyze() const {
     a.diameter_hops = 2;
   else
     a.diameter_hops = (tiers_ == 3 && pods_ > 1) ? 6 : 4;
-  // Bisection: half of the smallest capacity that a balanced cut must cross:
-  // all NICs; the leaf uplinks when domains sit under >= 2 leaf groups; the pod
-  // uplinks when they sit in >= 2 pods. Exact when the tree is regular (even
-  // counts, full leaves and pods), else an estimate.
-  if (s_.domains == 1) {
-    a.bisection_Bps = static_cast<double>(s_.domain_size / 2) * s_.nvlink_bw;
-    a.bisection_exact = s_.domain_size % 2 == 0;
-  } else {
-    double cut = 0.5 * static_cast<double>(gpus()) * s_.nic_bw;
-    if (groups_ >= 2) cut = std::min(cut, 0.5 * static_cast<double>(leaves()) * leaf_up_bw());
-    if (tiers_ == 3 && pods_ >= 2) cut = std::min(cut, 0.5 * static_cast<double>(pods_) * pod_up_bw(0));
-    a.bisection_Bps = cut;
-    bool full_leaves = groups_ == 1 || s_.domains % domains_per_leaf_ == 0;
-    bool even_groups = groups_ == 1 || groups_ % 2 == 0;
-    bool even_pods = tiers_ == 2 || pods_ == 1 || (pods_ % 2 == 0 && groups_ % groups_per_pod_ == 0);
-    a.bisection_exact = s_.domains % 2 == 0 && full_leaves && even_groups && even_pods;
-  }
+  a.bisection_Bps = structural_bisection();
   return a;
 }
 
@@ -350,13 +349,16 @@ double graph_bisection(const TopoGraph& g, int64_t domains) {
     if (g[v].kind == VKind::gpu) gpus_of[static_cast<size_t>(g[v].index / per)].push_back(v);
   const double inf = 1e18;
   double best = inf;
-  // Domain 0 on side A; choose domains/2 - 1 more among the others (combinations in lexicographic order).
-  const int64_t k = domains / 2 - 1;
+  // Side A holds domains/2 domains (combinations in lexicographic order). With an
+  // even count, domain 0 on side A loses nothing (swap the sides); with an odd
+  // count the sides differ in size, so every choice is tried.
+  const bool even = domains % 2 == 0;
+  const int64_t first = even ? 1 : 0, k = domains / 2 - (even ? 1 : 0);
   std::vector<int64_t> pick(static_cast<size_t>(k));
-  for (int64_t i = 0; i < k; ++i) pick[static_cast<size_t>(i)] = i + 1;
+  for (int64_t i = 0; i < k; ++i) pick[static_cast<size_t>(i)] = first + i;
   for (;;) {
     std::vector<char> side_a(static_cast<size_t>(domains), 0);
-    side_a[0] = 1;
+    if (even) side_a[0] = 1;
     for (int64_t p : pick) side_a[static_cast<size_t>(p)] = 1;
     Flow f = flow_of(g, [](const EProp& e) { return e.bw / 1e9; });
     const size_t s = nv, t = nv + 1;

@@ -3,7 +3,8 @@
 // domain on rail k's leaf) under a 2- or 3-tier fat tree with an
 // oversubscription ratio at the leaves. One object describes the wiring; it
 //   - counts switches and links and analyses the wiring structurally
-//     (bisection, diameter: formulas exact for regular trees),
+//     (bisection: exact min cut over balanced domain partitions, also for
+//     partial leaf groups and pods; diameter),
 //   - exports a Boost.Graph view (one vertex per GPU, NVSwitch domain and
 //     switch; one edge per bundle of parallel cables) for generic algorithms
 //     (connectivity, BFS diameter, max-flow bisection and disjoint paths),
@@ -43,6 +44,7 @@ struct FabricSpec {
   int64_t radix = 64;           // ports per switch
   double oversubscription = 1;  // leaf down:up ports
   int64_t tiers = 0;            // 0 = smallest that fits, 2 or 3
+  int64_t domains_per_pod = 0;  // 3 tiers: domains under one pod's aggregation switches; 0 = as many as fit
 };
 
 enum class VKind : uint8_t { gpu, nvswitch, leaf, spine, agg, core };
@@ -62,16 +64,16 @@ struct FabricAnalysis {
   int64_t nvlink_links = 0, nic_links = 0, leaf_up_links = 0, agg_up_links = 0;
   int64_t down_ports = 0, up_ports = 0;
   double oversubscription = 1;  // as built: leaf down ports / up ports
-  double bisection_Bps = 0;     // per direction, structural
-  bool bisection_exact = false; // the tree is regular (formula exact)
+  double bisection_Bps = 0;     // per direction, exact (structural_bisection)
   int64_t diameter_hops = 0;    // GPU to GPU, switches and NVSwitch counted as hops; -1 = disconnected
   bool connected = true;
 };
 
 class Fabric {
  public:
-  // Computes the layout; wiring that cannot be built fails at `where` (InputError).
-  Fabric(const FabricSpec& spec, const std::string& where);
+  // Computes the layout; wiring that cannot be built fails at `where` (InputError),
+  // a pod size that does not fit at `where_pods` (default: where).
+  Fabric(const FabricSpec& spec, const std::string& where, const std::string& where_pods = {});
 
   const FabricSpec& spec() const { return s_; }
   bool scale_out() const { return s_.name != "none"; }
@@ -82,12 +84,16 @@ class Fabric {
   int64_t tiers() const { return tiers_; }
   int64_t pods() const { return pods_; }
   int64_t domains_per_leaf() const { return domains_per_leaf_; }
+  int64_t domains_per_pod() const { return groups_per_pod_ * domains_per_leaf_; }  // 3 tiers
   int64_t leaf_of(int64_t domain, int64_t rail) const { return (domain / domains_per_leaf_) * s_.rails + rail; }
   int64_t pod_of_leaf(int64_t leaf) const { return leaf / (groups_per_pod_ * s_.rails); }
   double leaf_up_bw() const { return static_cast<double>(up_) * s_.nic_bw; }
   double pod_up_bw(int64_t pod) const;
 
   FabricAnalysis analyze() const;  // structural (any size)
+  // Bisection (B/s per direction): min over balanced partitions of whole domains
+  // of the min cut, computed on the tree the fat tree reduces to (see fabric.cpp).
+  double structural_bisection() const;
   TopoGraph graph() const;         // per-switch view
 
   struct Platform {
@@ -114,7 +120,8 @@ int64_t graph_gpu_diameter(const TopoGraph& g);
 // Edge-disjoint paths between the NVSwitch vertices of two domains (max-flow, one unit per cable).
 int64_t graph_disjoint_paths(const TopoGraph& g, int64_t domain_a, int64_t domain_b);
 // Bisection bandwidth (B/s per direction): min over balanced partitions of whole
-// domains of the max-flow min cut between the halves. Exponential in domains: small instances.
+// domains (floor and ceil of half for odd counts) of the max-flow min cut between
+// the halves. Exponential in domains: small instances.
 double graph_bisection(const TopoGraph& g, int64_t domains);
 // GraphViz DOT text.
 std::string graph_dot(const TopoGraph& g);

@@ -88,10 +88,11 @@ template <bool Nvl72, bool Efa>
 class ScaleOut final : public Topology {
  public:
   struct Params {
-    int64_t domains = 0, gpus_per_node = 8, rails = 0, radix = 0, tiers = 0;
+    int64_t domains = 0, gpus_per_node = 8, rails = 0, radix = 0, tiers = 0, pods = 0, per_pod = 0;
     double nic_bandwidth = 0, link_latency = 0, oversubscription = 1;
   };
   static const char* unit() { return Nvl72 ? "racks" : "nodes"; }
+  static const char* per_pod_key() { return Nvl72 ? "racks_per_pod" : "nodes_per_pod"; }
   static const Schema<Params>& schema() {
     static const Schema<Params> s = [] {
       Schema<Params> x(fmt::format("{} on {}: NVLink domains under a rail-optimized fat tree",
@@ -113,13 +114,24 @@ class ScaleOut final : public Topology {
           .integer(&Params::radix, "switch_radix", "0", "ports per switch; 0 = the fabric preset", 0)
           .number(&Params::oversubscription, "oversubscription", "1",
                   "leaf down:up port ratio (1 = non-blocking); must be >= 1", 1)
-          .integer(&Params::tiers, "tiers", "0", "fat-tree tiers: 2 or 3; 0 = the fewest that fit", 0, 3);
+          .integer(&Params::tiers, "tiers", "0", "fat-tree tiers: 2 or 3; 0 = the fewest that fit (3 when pods are given)",
+                   0, 3)
+          .integer(&Params::per_pod, per_pod_key(), "0",
+                   fmt::format("{} per pod (3 tiers: domains under one pod's aggregation switches), whole leaf groups; "
+                               "0 = as many as the aggregation switches reach (or {} / pods); the last pod may be partial",
+                               unit(), unit()),
+                   0)
+          .integer(&Params::pods, "pods", "0",
+                   fmt::format("pods (3 tiers); 0 = as many as needed; else {} must split into equal pods (pods x {} = {})",
+                               unit(), per_pod_key(), unit()),
+                   0);
       return x;
     }();
     return s;
   }
 
-  ScaleOut(const Params& p, const Deps& d) : fabric_(make_spec(p, d), d.where_params.empty() ? d.where : d.where_params) {}
+  ScaleOut(const Params& p, const Deps& d)
+      : fabric_(make_spec(p, d), d.where_params.empty() ? d.where : d.where_params, where_pods(p, d)) {}
 
   int64_t domain_size() const override { return fabric_.spec().domain_size; }
   std::string describe() const override {
@@ -156,6 +168,7 @@ class ScaleOut final : public Topology {
     s.rails = p.rails > 0 ? p.rails : (Nvl72 ? 4 : domain);
     s.oversubscription = p.oversubscription;
     s.tiers = p.tiers;
+    s.domains_per_pod = pod_size(p, d, s.domains);
     auto src = [](bool given, const char* what, const Src& x) {
       return given ? std::string(what) + ": given in the scenario" : std::string(what) + ": " + x.source;
     };
@@ -168,6 +181,26 @@ class ScaleOut final : public Topology {
                                  "every tray on rail k"
                                : "rails: one per GPU of the node, NIC k on rail k (rail-optimized DGX/HGX clusters)");
     return s;
+  }
+
+  static std::string where_pods(const Params& p, const Deps& d) {
+    if (!d.locate || (p.pods == 0 && p.per_pod == 0)) return {};
+    return d.locate(p.per_pod > 0 ? per_pod_key() : "pods");
+  }
+  // Domains per pod from `pods` and/or `<unit>_per_pod` (0 = automatic), checked against the domain count.
+  static int64_t pod_size(const Params& p, const Deps& d, int64_t domains) {
+    auto at = [&](const char* key) { return d.locate ? d.locate(key) : d.where; };
+    if (p.per_pod > domains)
+      fail(at(per_pod_key()), fmt::format("{}={} is more than the {} {} of hardware.gpus={}", per_pod_key(), p.per_pod,
+                                          domains, unit(), d.gpus));
+    if (p.pods == 0) return p.per_pod;
+    if (p.per_pod > 0 && p.pods * p.per_pod != domains)
+      fail(at("pods"), fmt::format("pods={} x {}={} = {} {}, but hardware.gpus={} makes {}", p.pods, per_pod_key(),
+                                   p.per_pod, p.pods * p.per_pod, unit(), d.gpus, domains));
+    if (domains % p.pods != 0)
+      fail(at("pods"), fmt::format("{} {} do not split into pods={} equal pods; set {} for a partial last pod", domains,
+                                   unit(), p.pods, per_pod_key()));
+    return domains / p.pods;
   }
 
   std::vector<std::string> sources_;

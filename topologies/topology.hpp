@@ -3,6 +3,7 @@
 // `nvl72`/`hgx`: NVLink domains only (one zone per domain, hosts per GPU, not
 // connected to each other); `*-efa`/`*-ib`: the same domains under a scale-out
 // fabric (topologies/fabric.hpp), which also gives the Boost.Graph view.
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,6 +24,8 @@ class Topology {
     int64_t gpus;
     std::string where;  // for errors about the GPU count
     std::string where_params = {};  // for errors about the topology's own params (default: where)
+    // file:line:col of topology.<key> (or of the nearest given parent); empty = use where_params
+    std::function<std::string(const std::string& key)> locate = {};
   };
   virtual ~Topology() = default;
   virtual int64_t domain_size() const = 0;  // GPUs per NVLink domain

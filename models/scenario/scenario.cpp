@@ -19,7 +19,16 @@ const Schema<Scenario>& Scenario::schema() {
             {"native", "bf16", "fp8", "fp4"});
   static const Schema<S::Parallelism> par = Schema<S::Parallelism>()
       .integer(&S::Parallelism::tp, "tp", "0",
-               "tensor-parallel GPUs per replica; 0 = smallest power of two whose replica fits the model", 0);
+               "tensor-parallel GPUs per replica; 0 = smallest power of two whose replica fits the model", 0)
+      .integer(&S::Parallelism::ep, "ep", "1",
+               "expert-parallel GPUs (MoE models only; must divide the expert count). As vLLM, EP reuses the TP x DP "
+               "ranks: ep is a multiple of tp and one pipeline stage takes max(tp, ep) GPUs. `topo check` validates "
+               "its placement; `run` does not simulate ep > 1 yet",
+               1)
+      .integer(&S::Parallelism::pp, "pp", "1",
+               "pipeline stages per model instance (at most the model's layers); an instance takes pp x max(tp, ep) "
+               "GPUs. `topo check` validates its placement; `run` does not simulate pp > 1 yet",
+               1);
   static const Schema<S::Serving> serving = Schema<S::Serving>()
       .custom(impl_field<Scheduler, S::Serving>(&S::Serving::scheduler, "scheduler", "vllm", "per-replica scheduler", "scheduler"))
       .custom(impl_field<Router, S::Serving>(&S::Serving::router, "router", "round-robin", "request router across replicas", "router"))

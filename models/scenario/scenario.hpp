@@ -26,7 +26,7 @@ struct Scenario {
     std::string name, precision;
   };
   struct Parallelism {
-    int64_t tp = 0;
+    int64_t tp = 0, ep = 1, pp = 1;
   };
   struct Serving {
     ImplChoice scheduler, router;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "models/scenario/parallelism.hpp"
 #include "models/scenario/topology_setup.hpp"
 #include "sim/error.hpp"
 #include "sim/registry.hpp"
@@ -39,6 +40,8 @@ ServingSetup resolve_serving(LoadedScenario ls_in, bool force_calibration) {
   st.topology = std::move(topo.topology);
   const Scenario& s = st.ls.s;
   st.llm = load_llm(s.model.name, st.ls.where("model.name"));
+  check_parallelism_for_model(st.ls, st.llm);
+  reject_unsimulated_parallelism(st.ls);
   st.cal = select_calibration(s.calibration, st.gpu, force_calibration, st.ls.where("calibration"));
   st.precision = parse_precision(s.model.precision == "native" ? st.llm.native_precision : s.model.precision);
   st.max_model_len = s.serving.max_model_len > 0 ? s.serving.max_model_len : st.llm.max_context;

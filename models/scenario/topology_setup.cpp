@@ -14,7 +14,8 @@ TopologySetup resolve_topology(LoadedScenario ls_in) {
                    .make(s.topology.params, s.topology.at,
                          {&t.gpu, s.hardware.gpus, t.ls.where("hardware.gpus"),
                           // the deepest given key of the topology (its racks/nodes count if set)
-                          t.ls.where(t.kind.starts_with("nvl72") ? "topology.racks" : "topology.nodes")});
+                          t.ls.where(t.kind.starts_with("nvl72") ? "topology.racks" : "topology.nodes"),
+                          [&ls = t.ls](const std::string& key) { return ls.where("topology." + key); }});
   return t;
 }
 

@@ -5,10 +5,13 @@
 #include <iostream>
 #include <memory>
 
+#include "models/catalog/llm.hpp"
+#include "models/scenario/parallelism.hpp"
 #include "models/scenario/setup.hpp"
 #include "models/scenario/topology_setup.hpp"
 #include "sim/error.hpp"
 #include "tools/rackscale/commands.hpp"
+#include "topologies/placement.hpp"
 
 namespace rs::cli {
 namespace {
@@ -38,8 +41,9 @@ void show(const TopoOptions& o) {
     row("NICs", fmt::format("{} x {} ({} per direction per domain), {} rails", a.nics, gbit(s.nic_bw),
                             gbit(s.nic_bw * static_cast<double>(s.domain_size)), s.rails));
     std::string sw = a.tiers == 2 ? fmt::format("{} leaves + {} spines", a.leaves, a.spines)
-                                  : fmt::format("{} leaves + {} aggregation + {} core in {} pods", a.leaves, a.aggs,
-                                                a.cores, a.pods);
+                                  : fmt::format("{} leaves + {} aggregation + {} core in {} pods of {} domains{}",
+                                                a.leaves, a.aggs, a.cores, a.pods, f.domains_per_pod(),
+                                                a.domains % f.domains_per_pod() ? " (last one partial)" : "");
     row("switches", fmt::format("{} = {} ({}-tier fat tree, radix {}, leaf {} down / {} up)",
                                 a.leaves + a.spines + a.aggs + a.cores, sw, a.tiers, s.radix, a.down_ports, a.up_ports));
     row("links", fmt::format("{} NVLink (GPU-NVSwitch), {} NIC, {} leaf up, {} aggregation up", a.nvlink_links,
@@ -51,14 +55,14 @@ void show(const TopoOptions& o) {
   }
   row("bisection", fmt::format("{} per direction, {:.1f} GB/s per GPU ({})", tbps(a.bisection_Bps),
                                a.bisection_Bps / static_cast<double>(a.gpus / 2 > 0 ? a.gpus / 2 : 1) / 1e9,
-                               a.bisection_exact ? "exact: regular tree" : "structural estimate: irregular tree"));
+                               "exact: min cut over balanced domain partitions, structural"));
   row("diameter", a.diameter_hops < 0 ? "infinite (disconnected)" : fmt::format("{} hops GPU to GPU", a.diameter_hops));
   bool connected = graph_connected(g);
   row("connected", connected ? "yes" : fmt::format("no: {} NVLink domains without a scale-out fabric", a.domains));
   if (a.domains > 1)
     row("disjoint paths", fmt::format("{} edge-disjoint paths between domain 0 and domain {} (max-flow)",
                                       graph_disjoint_paths(g, 0, a.domains - 1), a.domains - 1));
-  if (small(f) && a.domains > 1 && a.domains % 2 == 0 && connected)
+  if (small(f) && a.domains > 1 && connected)
     row("generic check", fmt::format("bisection {} (max-flow over balanced domain partitions), diameter {} hops (BFS)",
                                      tbps(graph_bisection(g, a.domains)), graph_gpu_diameter(g)));
   auto src = t.topology->sources();
@@ -82,10 +86,31 @@ void check(const TopoOptions& o) {
          fmt::format("topology {} does not connect its {} NVLink domains (no scale-out fabric): GPUs in different "
                      "domains cannot communicate; use {}-efa or {}-ib",
                      t.kind, f.spec().domains, t.kind, t.kind));
-  // TP groups: the same resolution as `run` (tp inside one domain, dividing it).
-  ServingSetup st = resolve_serving(std::move(ls));
-  std::cout << fmt::format("ok: {} GPUs connected ({}); {} replica(s) of tp={}, each inside one NVLink domain of {}\n",
-                           f.gpus(), t.kind, st.replicas, st.tp, f.spec().domain_size);
+  const Scenario::Parallelism p = ls.s.parallelism;  // ls moves into resolve_serving below
+  LlmSpec llm = load_llm(ls.s.model.name, ls.where("model.name"));
+  check_parallelism_for_model(ls, llm);
+  ParallelWhere w{ls.where("parallelism.tp"), ls.where("parallelism.ep"), ls.where("parallelism.pp")};
+  int64_t tp = p.tp;
+  std::string fit;
+  if (p.ep == 1 && p.pp == 1) {
+    // tp as `run` resolves it (auto: the smallest that fits the model's memory).
+    ServingSetup st = resolve_serving(std::move(ls));
+    tp = st.tp;
+    if (p.tp == 0) fit = fmt::format("; tp={}: auto, the smallest whose replica fits in memory (as `run`)", tp);
+  } else if (tp == 0) {
+    fail(p.pp > 1 ? w.pp : w.ep,
+         "parallelism.tp=0 (auto) is chosen by the serving memory plan, which does not model ep or pp yet: set "
+         "parallelism.tp to check an ep/pp placement");
+  }
+  // Everything is checked before anything is printed (an error leaves no partial report).
+  PlacementReport r = check_placement(f, {tp, p.ep, p.pp}, w);
+  std::cout << fmt::format("ok: {} GPUs connected ({}); {}{}\n", f.gpus(), t.kind,
+                           llm.is_moe() ? fmt::format("{} (MoE, {} routed experts{})", llm.name, llm.moe.experts,
+                                                      p.ep > 1 ? fmt::format(", {} per GPU", llm.moe.experts / p.ep) : "")
+                                        : llm.name + " (dense)",
+                           fit);
+  for (const auto& l : r.lines) std::cout << l << "\n";
+  for (const auto& l : r.warnings) std::cout << "warning: " << l << "\n";
 }
 
 }  // namespace
@@ -102,7 +127,10 @@ void add_topo(CLI::App& app) {
   };
   add("show", "counts, bisection bandwidth, diameter, disjoint paths, sources", show);
   add("dot", "GraphViz DOT of the wiring on stdout", dot);
-  add("check", "errors: disconnected domains, TP groups that do not fit NVLink domains", check);
+  add("check",
+      "placement: errors for disconnected domains, TP groups outside an NVLink domain, instances not dividing the GPUs; "
+      "reports EP traffic across domains and the link between PP stages",
+      check);
 }
 
 }  // namespace rs::cli
