@@ -195,6 +195,62 @@ expect_error_cmd "collective on too many GPUs" "--gpus 64: 64 GPUs requested but
 expect_error_cmd "collective across unconnected domains" "does not connect" collective --set hardware.gpus=144 --sizes 1M
 expect_error_cmd "unknown collective" "unknown collective 'allreduce'" collective --op allreduce
 expect_error_cmd "bad sizes" "--sizes 8G:1M: MAX" collective --sizes 8G:1M
+# Irregular trees (odd racks, partial leaf groups/pods): bisection is exact, not an estimate.
+"$BIN" topo show "$EX/nvl72x16-efa.yaml" --set hardware.gpus=1080 --set topology.racks=15 | grep -q "^bisection .*exact: min cut" \
+  && ok "topo show: exact bisection of an odd rack count" || bad "topo show odd racks"
+# Pod size: 16 racks in pods of 6 (3 tiers, last pod partial).
+"$BIN" topo show "$EX/nvl72x16-efa.yaml" --set topology.racks_per_pod=6 | grep -q "^switches .* in 3 pods of 6 domains (last one partial) (3-tier" \
+  && ok "topo show: racks_per_pod" || bad "topo show racks_per_pod"
+
+# topo check: TP / EP / PP placement. Errors exit 2 with nothing on stdout; EP across domains is a warning.
+DS="--set model.name=deepseek-r1 --set parallelism.tp=8"
+"$BIN" topo check "$EX/nvl72x16-efa.yaml" $DS --set parallelism.ep=64 --set parallelism.pp=2 >"$T/place.txt" 2>&1 \
+  && grep -q "^instances: 9 of 128 GPUs (pp=2 stage(s) of 64 GPUs)" "$T/place.txt" \
+  && grep -q "^EP: 18 group(s) of ep=64 (8 TP group(s) each); 14 of them span NVLink domains" "$T/place.txt" \
+  && grep -q "^warning: EP all-to-all crosses NVLink domains: 29.6% .* over EFA NICs" "$T/place.txt" \
+  && grep -q "^PP: 2 stages of 64 GPUs per instance; 9 stage boundaries: 0 over NVLink, 1 over the scale-out NICs" "$T/place.txt" \
+  && ok "topo check: EP across racks warns, PP links reported (exit 0)" || { bad "topo check placement"; cat "$T/place.txt"; }
+"$BIN" topo check "$EX/nvl72x16-efa.yaml" $DS --set parallelism.ep=8 --set parallelism.pp=9 >"$T/place.txt" 2>&1 \
+  && grep -q "^EP: .* each inside one NVLink domain: all-to-all on NVLink" "$T/place.txt" && ! grep -q "^warning" "$T/place.txt" \
+  && grep -q "128 stage boundaries: 128 over NVLink" "$T/place.txt" \
+  && ok "topo check: EP and PP inside racks" || { bad "topo check inside racks"; cat "$T/place.txt"; }
+expect_check_error() {  # name, expected substring, args... (topo check: exit 2, one line on stderr, empty stdout)
+  local name=$1 want=$2; shift 2
+  "$BIN" topo check "$@" >"$T/out.txt" 2>"$T/err.txt"; rc=$?
+  if [ $rc -eq 2 ] && grep -qF -- "$want" "$T/err.txt" && [ "$(wc -l <"$T/err.txt")" -le 1 ] && [ ! -s "$T/out.txt" ]; then
+    ok "topo check bad input: $name"
+  else bad "topo check bad input: $name (rc=$rc)"; echo "  wanted: $want"; echo "  got:    $(cat "$T/err.txt" "$T/out.txt")"; fi
+}
+expect_check_error "EP on a dense model" "--set parallelism.ep=8: ep=8 needs a mixture-of-experts model, but llama-3.1-70b is dense" \
+  --set parallelism.ep=8
+expect_check_error "ep not dividing the experts" "--set parallelism.ep=72: ep=72 does not divide the 256 routed experts of deepseek-r1" \
+  $DS --set parallelism.ep=72
+expect_check_error "ep not a multiple of tp" "--set parallelism.ep=4: ep=4 is not a multiple of tp=8" $DS --set parallelism.ep=4
+expect_check_error "TP larger than a domain (auto path)" "--set parallelism.tp=16: tp=16 is larger than the NVLink domain (8 GPUs in hgx-efa)" \
+  --set hardware.gpu=h100 --set hardware.gpus=16 --set topology.kind=hgx-efa --set parallelism.tp=16
+expect_check_error "TP larger than a domain (with pp)" "--set parallelism.tp=16: tp=16 is larger than the NVLink domain (8 GPUs)" \
+  --set hardware.gpu=h100 --set hardware.gpus=16 --set topology.kind=hgx-efa --set parallelism.tp=16 --set parallelism.pp=2
+expect_check_error "TP not dividing a domain" "--set parallelism.tp=5: tp=5 does not divide the NVLink domain of 72 GPUs" \
+  "$EX/nvl72x16-efa.yaml" --set parallelism.tp=5 --set parallelism.pp=2
+expect_check_error "instance not dividing the GPUs" "--set parallelism.pp=4: a model instance of pp=4 x ep=64 = 256 GPUs does not divide the 1152 GPUs" \
+  "$EX/nvl72x16-efa.yaml" $DS --set parallelism.ep=64 --set parallelism.pp=4
+expect_check_error "pp above the layers" "--set parallelism.pp=200: pp=200 is more pipeline stages than the 126 layers of llama-3.1-405b" \
+  --set model.name=llama-3.1-405b --set parallelism.pp=200
+expect_check_error "pp with auto tp" "--set parallelism.pp=2: parallelism.tp=0 (auto) is chosen by the serving memory plan" --set parallelism.pp=2
+expect_check_error "ep = 0" "parallelism.ep: must be >= 1, got 0" --set parallelism.ep=0
+expect_check_error "pp = -1" "parallelism.pp: must be >= 1, got -1" --set parallelism.pp=-1
+expect_error "run with ep > 1" "--set parallelism.ep=8: expert parallelism (ep=8) is not simulated yet" $DS --set parallelism.ep=8
+expect_error "run with pp > 1" "--set parallelism.pp=2: pipeline parallelism (pp=2) is not simulated yet" --set parallelism.pp=2
+expect_error_cmd "pods not splitting the racks" "--set topology.pods=3: 16 racks do not split into pods=3 equal pods" \
+  topo show "$EX/nvl72x16-efa.yaml" --set topology.pods=3
+expect_error_cmd "pods x racks_per_pod != racks" "--set topology.pods=3: pods=3 x racks_per_pod=4 = 12 racks, but hardware.gpus=1152 makes 16" \
+  topo show "$EX/nvl72x16-efa.yaml" --set topology.pods=3 --set topology.racks_per_pod=4
+expect_error_cmd "pod not whole leaf groups" "--set topology.racks_per_pod=5: a pod of 5 domains is not a whole number of leaf groups" \
+  topo show "$EX/nvl72x16-efa.yaml" --set topology.racks_per_pod=5
+expect_error_cmd "pod size with 2 tiers" "a pod size needs tiers: 3" \
+  topo show "$EX/nvl72x16-efa.yaml" --set topology.racks_per_pod=6 --set topology.tiers=2
+expect_error_cmd "negative racks_per_pod" "topology.racks_per_pod: must be >= 0, got -1" \
+  topo show "$EX/nvl72x16-efa.yaml" --set topology.racks_per_pod=-1
 expect_error_cmd "unknown --algo" "--algo rings: unknown all-reduce algorithm 'rings'" collective --algo rings --sizes 1M
 expect_error_cmd "--algo nvls without NVLink SHARP" "--algo nvls: GPU 'rubin' has no NVLink SHARP" \
   collective --set hardware.gpu=rubin --algo nvls --sizes 1M
