@@ -13,6 +13,7 @@
 #include "sim/registry.hpp"
 #include "tests/fork_helper.hpp"
 #include "topologies/fabric.hpp"
+#include "topologies/placement.hpp"
 #include "topologies/topology.hpp"
 
 using namespace rs;
@@ -191,6 +192,14 @@ TEST_CASE("registered scale-out kinds check their GPU count and params") {
   YAML::Node racks = YAML::Load("{racks: 8}");
   CHECK_THROWS_WITH_AS(e.make(racks, {}, {&gb200, 1152, "w", "s.yaml:4:3"}), doctest::Contains("s.yaml:4:3: 8 racks"),
                        InputError);
+  auto pods = e.make(YAML::Load("{racks_per_pod: 6}"), {}, {&gb200, 1152, "w"});
+  CHECK(pods->fabric().pods() == 3);  // 6 + 6 + 4 racks
+  CHECK(pods->fabric().tiers() == 3);
+  CHECK(e.make(YAML::Load("{pods: 2}"), {}, {&gb200, 864, "w"})->fabric().domains_per_pod() == 6);
+  CHECK_THROWS_WITH_AS(e.make(YAML::Load("{pods: 3}"), {}, {&gb200, 1152, "w"}),
+                       doctest::Contains("16 racks do not split into pods=3 equal pods"), InputError);
+  CHECK_THROWS_WITH_AS(e.make(YAML::Load("{pods: 3, racks_per_pod: 6}"), {}, {&gb200, 1152, "w"}),
+                       doctest::Contains("pods=3 x racks_per_pod=6 = 18 racks"), InputError);
   auto p5 = Registry<Topology>::get("hgx-efa", "", "topology").make(none, {}, {&h100, 32, "w"});
   CHECK(p5->fabric().spec().nic_bw * 8 == doctest::Approx(3200e9 / 8));  // p5: 3200 Gbit/s per 8 GPUs
   CHECK(p5->fabric().spec().rails == 8);
@@ -231,4 +240,37 @@ TEST_CASE("a lone flow takes size/bandwidth + latency; two flows on one link get
   CHECK(r[2] == doctest::Approx(2.0 + 4e-6).epsilon(1e-9));  // each gets half of the uplink
   CHECK(r[3] == doctest::Approx(1e-3 + 1e-6).epsilon(1e-9));  // 900 MB at 900 GB/s + 2 x 0.5 us
   CHECK(r[4] == doctest::Approx(2.0 + 4e-6).epsilon(1e-9));  // two flows on one 1 GB/s NIC: half each
+}
+
+TEST_CASE("placement: TP inside domains, EP cross-domain traffic and PP stage links by hand") {
+  // 3 domains of 8 GPUs, one rail, radix 16: one domain per leaf, 2 tiers.
+  Fabric f(spec(3, 8, 1, 16, 1), "t");
+  ParallelWhere w{"s:tp", "s:ep", "s:pp"};
+  // ep=12 (3 TP groups of 4): group 0 = 8 GPUs of domain 0 + 4 of domain 1. Same-domain
+  // ordered pairs 8x7 + 4x3 = 68 of 12x11 = 132: 64/132 of the all-to-all crosses.
+  PlacementReport ep = check_placement(f, {4, 12, 1}, w);
+  CHECK(ep.instances == 2);
+  CHECK(ep.ep_groups == 2);
+  CHECK(ep.ep_groups_spanning == 2);
+  CHECK(ep.ep_cross_max == doctest::Approx(64.0 / 132));
+  CHECK(ep.ep_cross_mean == doctest::Approx(64.0 / 132));
+  CHECK(ep.ep_tier == "the spine switches");
+  REQUIRE(ep.warnings.size() == 1);
+  // ep=8 fits a domain: no warning.
+  CHECK(check_placement(f, {4, 8, 1}, w).warnings.empty());
+  // tp=4, pp=3: instances of 12 GPUs. Instance 0: stages 0-3 | 4-7 (NVLink) | 8-11 (NIC);
+  // instance 1: 12-15 | 16-19 (NIC) | 20-23 (NVLink).
+  PlacementReport pp = check_placement(f, {4, 1, 3}, w);
+  CHECK(pp.pp_boundaries == 4);
+  CHECK(pp.pp_nvlink == 2);
+  CHECK(pp.pp_nic == 2);
+  // ep=6 (tp=2), pp=2: stage 0-5 -> 6-11: ranks 0,1 -> 6,7 stay in domain 0, the others cross: mixed.
+  PlacementReport mixed = check_placement(f, {2, 6, 2}, w);
+  CHECK(mixed.pp_mixed == 2);
+  CHECK_THROWS_WITH_AS(check_placement(f, {16, 1, 1}, w), doctest::Contains("s:tp: tp=16 is larger"), InputError);
+  CHECK_THROWS_WITH_AS(check_placement(f, {3, 1, 1}, w), doctest::Contains("s:tp: tp=3 does not divide"), InputError);
+  CHECK_THROWS_WITH_AS(check_placement(f, {4, 6, 1}, w), doctest::Contains("s:ep: ep=6 is not a multiple of tp=4"),
+                       InputError);
+  CHECK_THROWS_WITH_AS(check_placement(f, {8, 1, 2}, w), doctest::Contains("s:pp: a model instance of pp=2 x tp=8"),
+                       InputError);
 }
