@@ -8,6 +8,8 @@
 #include <simgrid/s4u.hpp>
 
 #include "models/catalog/gpu.hpp"
+#include "models/catalog/llm.hpp"
+#include "models/scenario/parallelism.hpp"
 #include "sim/engine.hpp"
 #include "sim/error.hpp"
 #include "sim/registry.hpp"
@@ -273,4 +275,22 @@ TEST_CASE("placement: TP inside domains, EP cross-domain traffic and PP stage li
                        InputError);
   CHECK_THROWS_WITH_AS(check_placement(f, {8, 1, 2}, w), doctest::Contains("s:pp: a model instance of pp=2 x tp=8"),
                        InputError);
+}
+
+TEST_CASE("parallelism.ep and .pp: checked against the model, rejected by run, bad values refused") {
+  const LlmSpec dense = load_llm("llama-3.1-70b"), moe = load_llm("deepseek-r1");
+  LoadedScenario ep8 = load_scenario("", {"parallelism.ep=8"});
+  CHECK(ep8.s.parallelism.pp == 1);
+  CHECK_THROWS_WITH_AS(check_parallelism_for_model(ep8, dense),
+                       doctest::Contains("--set parallelism.ep=8: ep=8 needs a mixture-of-experts model"), InputError);
+  check_parallelism_for_model(ep8, moe);  // 256 experts / 8
+  CHECK_THROWS_WITH_AS(reject_unsimulated_parallelism(ep8), doctest::Contains("expert parallelism (ep=8) is not simulated yet"),
+                       InputError);
+  CHECK_THROWS_WITH_AS(check_parallelism_for_model(load_scenario("", {"parallelism.ep=48"}), moe),
+                       doctest::Contains("ep=48 does not divide the 256 routed experts"), InputError);
+  CHECK_THROWS_WITH_AS(check_parallelism_for_model(load_scenario("", {"parallelism.pp=81"}), dense),
+                       doctest::Contains("pp=81 is more pipeline stages than the 80 layers"), InputError);
+  CHECK_THROWS_WITH_AS(load_scenario("", {"parallelism.pp=0"}), doctest::Contains("parallelism.pp: must be >= 1, got 0"),
+                       InputError);
+  CHECK_THROWS_WITH_AS(load_scenario("", {"parallelism.ep=two"}), doctest::Contains("parallelism.ep"), InputError);
 }
