@@ -9,6 +9,7 @@
 
 #include "models/collectives/nvlink_fit.hpp"
 #include "models/collectives/tree.hpp"
+#include "models/network/fluid_service.hpp"
 #include "sim/engine.hpp"
 #include "sim/error.hpp"
 #include "sim/suggest.hpp"
@@ -97,14 +98,19 @@ CollectiveRunner::CollectiveRunner(const Fabric& fabric, NvlinkAB ab, bool per_g
 
 namespace {
 
-struct FlowSpec {
-  sg4::Host *src, *dst;
-  double bytes;
-};
+using FlowSpec = FluidService::Transfer;
 
-// Starts all flows at once and returns when the last one ends.
-double flow_step(const std::vector<FlowSpec>& flows) {
+// Starts all flows at once and returns when the last one ends: through the
+// fluid solver when there is one, else as SimGrid comms.
+double flow_step(const std::vector<FlowSpec>& flows, FluidService* fluid) {
   const double t0 = sg4::Engine::get_clock();
+  if (fluid) {
+    std::vector<FlowSpec> sent;
+    for (const auto& f : flows)
+      if (f.bytes > 0) sent.push_back(f);
+    fluid->transfer_all(sent);
+    return sg4::Engine::get_clock() - t0;
+  }
   std::vector<sg4::CommPtr> comms;
   comms.reserve(flows.size());
   for (const auto& f : flows) {
@@ -189,12 +195,16 @@ std::vector<CollectiveRow> CollectiveRunner::run(CollOp op, const std::vector<do
   // send_recv: one GPU's flow must see its own NIC, not its rail's: per-GPU endpoints (D flows, cheap).
   const bool gpu_nics = per_gpu_ || op == CollOp::send_recv;
   Fabric::Platform pf = fabric_.build(false, gpu_nics);
+  std::unique_ptr<FluidService> fluid;
+  if (solver_ != FlowSolver::simgrid)
+    fluid = std::make_unique<FluidService>(pf.nics[0], solver_ == FlowSolver::fluid_rtt ? FluidService::Sharing::rtt
+                                                                                        : FluidService::Sharing::equal);
   const int64_t E = pf.rails;                              // endpoints per domain
   const double per_ep = dg / static_cast<double>(E);      // GPUs behind one endpoint
   const double L = net_msg_s_;
   auto step = [&](const std::vector<FlowSpec>& f) {
     flows_ += static_cast<int64_t>(f.size());
-    return flow_step(f);
+    return flow_step(f, fluid.get());
   };
   // Ring step between domains: each endpoint sends `per_gpu` x its GPUs to the same rail of the next domain.
   auto ring = [&](double per_gpu) {

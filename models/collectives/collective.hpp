@@ -68,6 +68,11 @@ class CollectiveRunner {
                                  CollAlgo algo = CollAlgo::automatic, const std::string& algo_where = "algo");
   // Extra latency per inter-domain message (default: network_message_latency()).
   void set_network_message_latency(double s) { net_msg_s_ = s; }
+  // Who solves the inter-domain flows: the fluid solver with equal weights
+  // (default; rackscale's RDMA model, models/network), the same with SimGrid's
+  // RTT weights, or SimGrid's own LMM (the last two agree; for checks).
+  enum class FlowSolver { fluid, fluid_rtt, simgrid };
+  void set_flow_solver(FlowSolver s) { solver_ = s; }
   // Number of flows simulated so far.
   int64_t flows() const { return flows_; }
 
@@ -77,6 +82,7 @@ class CollectiveRunner {
   bool per_gpu_;
   double net_msg_s_;
   int64_t flows_ = 0;
+  FlowSolver solver_ = FlowSolver::fluid;
 };
 
 }  // namespace rs

@@ -42,6 +42,17 @@ void FluidService::transfer(sg4::Host* src, sg4::Host* dst, double bytes, double
   done->acquire();
 }
 
+void FluidService::transfer_all(const std::vector<Transfer>& flows) {
+  if (flows.empty()) return;
+  sg4::SemaphorePtr done = sg4::Semaphore::create(0);  // released once per flow
+  {
+    std::unique_lock<sg4::Mutex> lock(*state_->mutex);
+    for (const Transfer& t : flows) state_->queue.push_back({&route(t.src, t.dst), t.bytes, 0, done});
+    state_->wake->notify_one();
+  }
+  for (size_t i = 0; i < flows.size(); ++i) done->acquire();
+}
+
 // The network actor: starts queued flows at the current time, sleeps until the
 // network's next event or a new request, and wakes the callers whose flows ended.
 void FluidService::run(State& s) {

@@ -32,6 +32,12 @@ class FluidService {
   // From a SimGrid actor: sends `bytes` from `src` to `dst`, returns when they
   // have arrived. `bound_Bps` > 0 caps the flow's rate (e.g. one NIC's bandwidth).
   void transfer(simgrid::s4u::Host* src, simgrid::s4u::Host* dst, double bytes, double bound_Bps = 0);
+  // From a SimGrid actor: starts all flows at once, returns when the last has arrived.
+  struct Transfer {
+    simgrid::s4u::Host *src, *dst;
+    double bytes;
+  };
+  void transfer_all(const std::vector<Transfer>& flows);
 
   const FluidNetwork& network() const { return state_->net; }
   int64_t flows() const { return state_->started; }
