@@ -59,7 +59,7 @@ expect_error "negative requests" "workload.synthetic.requests: must be >= 1, got
 expect_error "unknown GPU" "unknown GPU 'gb2000' (known: b200, gb200, gb300, h100, h200, rubin); did you mean 'gb200'?" --set hardware.gpu=gb2000
 expect_error "unknown model" "unknown model 'llama-3.1-7b'" --set model.name=llama-3.1-7b
 expect_error "TP larger than domain" "tp=16 is larger than the NVLink domain (8 GPUs in hgx)" --set hardware.gpu=h100 --set hardware.gpus=16 --set parallelism.tp=16
-expect_error "TP not dividing domain" "tp=5 does not divide the NVLink domain of 72 GPUs" --set parallelism.tp=5
+expect_error "TP not dividing domain" "tp=16 does not divide the NVLink domain of 72 GPUs" --set parallelism.tp=16
 expect_error "GPUs not whole domains" "hardware.gpus=12 is not a whole number of hgx domains of 8" --set hardware.gpu=h100 --set hardware.gpus=12
 expect_error "model does not fit" "llama-3.1-405b (bf16) does not fit on 8 GPUs" --set hardware.gpu=h100 --set hardware.gpus=8 --set model.name=llama-3.1-405b
 expect_error "missing trace" "trace file '/nonexistent/trace.csv' not found" --set workload.trace=/nonexistent/trace.csv
@@ -230,8 +230,8 @@ expect_check_error "TP larger than a domain (auto path)" "--set parallelism.tp=1
   --set hardware.gpu=h100 --set hardware.gpus=16 --set topology.kind=hgx-efa --set parallelism.tp=16
 expect_check_error "TP larger than a domain (with pp)" "--set parallelism.tp=16: tp=16 is larger than the NVLink domain (8 GPUs)" \
   --set hardware.gpu=h100 --set hardware.gpus=16 --set topology.kind=hgx-efa --set parallelism.tp=16 --set parallelism.pp=2
-expect_check_error "TP not dividing a domain" "--set parallelism.tp=5: tp=5 does not divide the NVLink domain of 72 GPUs" \
-  "$EX/nvl72x16-efa.yaml" --set parallelism.tp=5 --set parallelism.pp=2
+expect_check_error "TP not dividing a domain" "--set parallelism.tp=16: tp=16 does not divide the NVLink domain of 72 GPUs" \
+  "$EX/nvl72x16-efa.yaml" --set parallelism.tp=16 --set parallelism.pp=2
 expect_check_error "instance not dividing the GPUs" "--set parallelism.pp=4: a model instance of pp=4 x ep=64 = 256 GPUs does not divide the 1152 GPUs" \
   "$EX/nvl72x16-efa.yaml" $DS --set parallelism.ep=64 --set parallelism.pp=4
 expect_check_error "pp above the layers" "--set parallelism.pp=200: pp=200 is more pipeline stages than the 126 layers of llama-3.1-405b" \
@@ -251,10 +251,16 @@ expect_error_cmd "pod size with 2 tiers" "a pod size needs tiers: 3" \
   topo show "$EX/nvl72x16-efa.yaml" --set topology.racks_per_pod=6 --set topology.tiers=2
 expect_error_cmd "negative racks_per_pod" "topology.racks_per_pod: must be >= 0, got -1" \
   topo show "$EX/nvl72x16-efa.yaml" --set topology.racks_per_pod=-1
-expect_error_cmd "unknown --algo" "--algo rings: unknown all-reduce algorithm 'rings'" collective --algo rings --sizes 1M
+expect_error_cmd "topo check: tp not dividing the heads, with pp" "parallelism.tp=3: tp=3 does not divide the 64 attention heads" \
+  topo check "$EX/nvl72x16-efa.yaml" --set parallelism.tp=3 --set parallelism.pp=2
+expect_error_cmd "unknown --algo" "--algo rings: unknown algorithm 'rings'" collective --algo rings --sizes 1M
 expect_error_cmd "--algo nvls without NVLink SHARP" "--algo nvls: GPU 'rubin' has no NVLink SHARP" \
   collective --set hardware.gpu=rubin --algo nvls --sizes 1M
-expect_error_cmd "--algo tree on all_gather" "--algo tree: algorithm 'tree' is modelled for all_reduce only" \
+expect_error_cmd "--algo tree on all_gather" "--algo tree: algorithm 'tree' is not modelled for all_gather: it runs 'ring' only" \
   collective --op all_gather --algo tree --sizes 1M
+expect_error_cmd "--algo ring on all_to_all" "--algo ring: algorithm 'ring' is not modelled for all_to_all: it runs 'direct' only" \
+  collective --op all_to_all --algo ring --sizes 1M
+"$BIN" topo show "$EX/nvl72x16-efa.yaml" --set topology.pods=1 >"$T/onepod.txt" 2>&1 && grep -q "in 1 pods of" "$T/onepod.txt" \
+  && ok "one 3-tier pod holding all 16 racks" || bad "one pod of 16 racks rejected: $(head -c 300 "$T/onepod.txt")"
 
 finish

@@ -90,6 +90,21 @@ TEST_CASE("fluid: a flow that ends frees its share; latency delays sharing") {
   CHECK(u[1] == doctest::Approx(4));  // 100 B at 50 B/s from 2 s
   CHECK(u[0] == doctest::Approx(5));  // 200 B left at 2 s: 100 B by 4 s, 100 B alone by 5 s
   CHECK_THROWS(m.start(0, {k}, 0, 1));  // in the past
+
+  // Starting a flow later than the last solve keeps what earlier flows sent:
+  // f0 (2 B) alone at 1 B/s until 1 s, then shares with f1 (0.5 B): f1 ends
+  // at 2 s, f0 has 0.5 B left and ends at 2.5 s.
+  FluidNetwork q;
+  int j = q.add_link(1);
+  q.start(0, {j}, 0, 2);
+  q.start(1, {j}, 0, 0.5);
+  auto v = drain(q);
+  CHECK(v[1] == doctest::Approx(2));
+  CHECK(v[0] == doctest::Approx(2.5));
+  FluidNetwork r;
+  int i = r.add_link(1);
+  r.start(0, {i}, 1, 1);
+  CHECK_THROWS(r.start(5, {i}, 0, 1));  // the activation at 1 s was not processed
   CHECK_THROWS(m.start(9, {}, 0, 1));   // neither links nor bound
 }
 

@@ -67,17 +67,20 @@ Fabric::Fabric(const FabricSpec& spec, const std::string& where, const std::stri
       fail(where, fmt::format("{} rails do not fit a pod of {} leaves (radix {})", s_.rails, half, s_.radix));
     groups_per_pod_ = half / s_.rails;
     if (s_.domains_per_pod > 0) {
-      // A leaf takes one rail of `domains_per_leaf_` domains: a pod is whole leaf groups.
-      if (s_.domains_per_pod % domains_per_leaf_ != 0)
+      // A leaf takes one rail of `domains_per_leaf_` domains: a pod is whole
+      // leaf groups, except a pod that holds every domain (one pod).
+      const bool one_pod = s_.domains_per_pod >= s_.domains;
+      if (!one_pod && s_.domains_per_pod % domains_per_leaf_ != 0)
         fail(wpod, fmt::format("a pod of {} domains is not a whole number of leaf groups: a leaf's {} down ports take "
                                "one rail of {} domains",
                                s_.domains_per_pod, down_, domains_per_leaf_));
-      if (s_.domains_per_pod / domains_per_leaf_ > groups_per_pod_)
+      const int64_t groups = one_pod ? groups_ : s_.domains_per_pod / domains_per_leaf_;
+      if (groups > groups_per_pod_)
         fail(wpod, fmt::format("a pod of {} domains needs {} leaves, more than the {} that its aggregation switches "
                                "reach (radix {} / 2 down ports)",
-                               s_.domains_per_pod, s_.domains_per_pod / domains_per_leaf_ * s_.rails,
-                               groups_per_pod_ * s_.rails, s_.radix));
-      groups_per_pod_ = s_.domains_per_pod / domains_per_leaf_;
+                               std::min(s_.domains_per_pod, s_.domains), groups * s_.rails, groups_per_pod_ * s_.rails,
+                               s_.radix));
+      groups_per_pod_ = groups;
     }
     pods_ = ceil_div(groups_, groups_per_pod_);
     if (pods_ > s_.radix)

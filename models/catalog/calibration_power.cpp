@@ -9,7 +9,8 @@ namespace rs {
 namespace {
 
 constexpr const char* kPath = "groups.power";
-// A sustained load within this fraction of the enforced limit is limit-bound.
+// Assumption: a sustained load within 3 % of the enforced limit is limit-bound
+// (NVML's averaged reading sits a little under the cap while the driver holds it).
 constexpr double kAtLimit = 0.97;
 
 struct Load {
@@ -109,8 +110,8 @@ std::optional<PowerCalibration> power_from_raw(const YamlSource& src, const YAML
                                 : "";
   if (limit <= 0) pc.limit_note = "NVML power limit not recorded";
   else if (full->w >= kAtLimit * limit)
-    pc.limit_note = fmt::format("{} ran at the NVML power limit ({:.4g} of {:.4g} W{}): full-load power is the limit, "
-                                "clocks were lowered to hold it",
+    pc.limit_note = fmt::format("{} ran at the NVML power limit ({:.4g} of {:.4g} W{}): full-load power is taken as "
+                                "measured, clocks were lowered to hold the limit",
                                 full->name, full->w, limit, clock);
   else
     pc.limit_note = fmt::format("{} stayed below the NVML power limit ({:.4g} of {:.4g} W{})", full->name, full->w, limit, clock);

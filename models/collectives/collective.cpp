@@ -33,10 +33,10 @@ const char* to_string(CollOp op) {
 }
 
 CollAlgo parse_coll_algo(const std::string& s, const std::string& where) {
-  const std::vector<std::string> names = {"auto", "ring", "tree", "nvls"};
+  const std::vector<std::string> names = {"auto", "ring", "tree", "nvls", "direct"};
   for (size_t i = 0; i < names.size(); ++i)
     if (names[i] == s) return static_cast<CollAlgo>(i);
-  fail(where, "unknown all-reduce algorithm '" + s + "' (known: " + join(names) + ")" + did_you_mean(s, names));
+  fail(where, "unknown algorithm '" + s + "' (known: " + join(names) + ")" + did_you_mean(s, names));
 }
 
 const char* to_string(CollAlgo a) {
@@ -127,10 +127,11 @@ double flow_step(const std::vector<FlowSpec>& flows, FluidService* fluid) {
 // Checks that `algo` applies to `op` on this GPU; returns the candidates to time.
 std::vector<CollAlgo> candidates(CollOp op, CollAlgo algo, const NvlinkAB& ab, const std::string& where) {
   if (op != CollOp::all_reduce) {
-    if (algo != CollAlgo::automatic && algo != CollAlgo::ring)
-      fail(where, fmt::format("algorithm '{}' is modelled for all_reduce only; {} takes auto or ring", to_string(algo),
-                              to_string(op)));
-    return {op == CollOp::all_to_all || op == CollOp::send_recv ? CollAlgo::direct : CollAlgo::ring};
+    const CollAlgo only = op == CollOp::all_to_all || op == CollOp::send_recv ? CollAlgo::direct : CollAlgo::ring;
+    if (algo != CollAlgo::automatic && algo != only)
+      fail(where, fmt::format("algorithm '{}' is not modelled for {}: it runs '{}' only (--algo auto or {})",
+                              to_string(algo), to_string(op), to_string(only), to_string(only)));
+    return {only};
   }
   if (algo == CollAlgo::nvls && !ab.has_nvls())
     fail(where, "NVLS (NVLink SHARP, in-switch all-reduce) needs NVSwitches that reduce (third-generation NVSwitch "
@@ -230,7 +231,7 @@ std::vector<CollectiveRow> CollectiveRunner::run(CollOp op, const std::vector<do
   };
   const double depth = static_cast<double>(dbtree_depth(D));
   auto tree_time = [&](double per_gpu) {
-    const double hop = step(tree(1));  // one byte per flow: the slowest edge's latency
+    const double hop = step(tree(1));  // per_ep / 2 bytes per flow: the slowest edge's latency
     return step(tree(per_gpu)) + (2 * depth - 1) * hop + 2 * depth * L;
   };
   sg4::Actor::create("collective", pf.nics[0], Engine::guard([&] {

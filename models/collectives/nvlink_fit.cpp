@@ -141,8 +141,11 @@ double nvls_ring_bw_ratio() {
   // 2(n-1)/n S and NVLS (1 + 1/n) S (nvlink.hpp), so at n = 8 the achieved NVLS
   // bandwidth per direction is 480/370 x (9/8)/(14/8) = 0.834 of the ring's.
   // Assumption (labelled in the README): the same ratio holds for our fitted
-  // ring bandwidth and for every NVSwitch generation (a B300 user report,
-  // NVIDIA/nccl issue #2140, gives 845/695 x 9/14 = 0.78).
+  // ring bandwidth and for every NVSwitch generation. Sources conflict for
+  // Blackwell: a B300 user report (NVIDIA/nccl issue #2140) gives
+  // 845/695 x 9/14 = 0.78, and NCCL's tuning model uses nvlsEfficiency 0.74
+  // for Blackwell (cited in models/hardware/b200.yaml, gb200.yaml); both below
+  // 0.834, so NVLS on Blackwell is likely modelled 6-11 % fast.
   return 480.0 / 370.0 * (1 + 1.0 / 8) / (2 * 7.0 / 8);
 }
 

@@ -26,6 +26,10 @@ FluidNetwork::FlowId FluidNetwork::start(double now, const std::vector<int>& rou
   if (!(weight > 0)) throw std::invalid_argument("fluid network: flow weight must be > 0");
   for (int l : route)
     if (l < 0 || l >= links()) throw std::invalid_argument("fluid network: unknown link " + std::to_string(l));
+  if (!pending_.empty() && pending_.top().t < now)
+    throw std::invalid_argument("fluid network: flow started after an unprocessed activation (advance first)");
+  // Rates of flows activated since the last solve must hold from now_ on, before time moves.
+  if (now > now_ && !dirty_links_.empty()) solve();
   now_ = now;
   Flow f;
   f.len = static_cast<int>(route.size());

@@ -41,7 +41,8 @@ class FluidNetwork {
   int add_link(double bandwidth_Bps);
   int links() const { return static_cast<int>(cap_.size()); }
 
-  // Starts a flow at time `now` (>= the last advance). `bound_Bps` <= 0:
+  // Starts a flow at time `now`: no earlier than the last advance and no later
+  // than next_event() (advance to events first). `bound_Bps` <= 0:
   // unbounded. On a shared bottleneck, rates are proportional to `weight`.
   // Ids of completed flows are reused (keeps the working set in cache).
   FlowId start(double now, const std::vector<int>& route, double latency_s, double bytes, double bound_Bps = 0,

@@ -20,6 +20,8 @@ const FluidService::Route& FluidService::route(sg4::Host* src, sg4::Host* dst) {
   std::vector<sg4::Link*> links;
   Route r;
   src->route_to(dst, links, &r.latency);
+  if (links.empty())  // checked here, in the caller, not in the network actor
+    throw std::invalid_argument("fluid network: no links between " + src->get_name() + " and " + dst->get_name());
   for (const sg4::Link* l : links) {
     auto [pos, fresh] = state_->link_id.try_emplace(l, 0);
     if (fresh) pos->second = state_->net.add_link(l->get_bandwidth());

@@ -15,6 +15,10 @@ void check_parallelism_for_model(const LoadedScenario& ls, const LlmSpec& llm) {
   if (p.ep > 1 && llm.moe.experts % p.ep != 0)
     fail(ls.where("parallelism.ep"), fmt::format("ep={} does not divide the {} routed experts of {}", p.ep,
                                                  llm.moe.experts, llm.name));
+  // Also checked by the iteration model, which `topo check` does not build when ep or pp > 1.
+  if (p.tp > 0 && llm.heads % p.tp != 0)
+    fail(ls.where("parallelism.tp"),
+         fmt::format("tp={} does not divide the {} attention heads of {}", p.tp, llm.heads, llm.name));
   if (p.pp > llm.layers)
     fail(ls.where("parallelism.pp"),
          fmt::format("pp={} is more pipeline stages than the {} layers of {}", p.pp, llm.layers, llm.name));

@@ -98,8 +98,17 @@ void collective(const CollOptions& o) {
   auto rows = runner.run(op, sizes, gpus, where, algo, algo_where);
   CsvWriter csv({"op", "gpus", "size_bytes", "time_us", "algbw_GBps", "busbw_GBps", "algo"});
   std::cout << fmt::format("# {} on {} GPUs, {}: {}\n", to_string(op), gpus, t.kind, t.topology->describe());
-  bool nvls = false, net = gpus > t.gpu.domain_size();
-  for (const auto& r : rows) nvls = nvls || r.algo == CollAlgo::nvls;
+  bool nvls = false, tree = false, net = gpus > t.gpu.domain_size();
+  for (const auto& r : rows) {
+    nvls = nvls || r.algo == CollAlgo::nvls;
+    tree = tree || r.algo == CollAlgo::tree;
+  }
+  if (tree && !net)
+    std::cout << "# tree inside one NVLink domain: NCCL's tree is a chain through the GPUs there; modelled with "
+                 "ring's time\n";
+  if (nvls && net)
+    std::cout << "# nvls across domains: NCCL's NVLSTree (NVLS inside each domain, double binary tree between "
+                 "domains)\n";
   if (nvls)
     std::cout << fmt::format("# nvls: bandwidth {:.3f} x the fitted ring's and {:.0f} us per call, both derived from "
                              "NCCL's published H100 figures (README, assumption)\n",
