@@ -53,9 +53,12 @@ void show(const TopoOptions& o) {
   } else {
     row("scale-out", "none (NVLink domains only)");
   }
-  row("bisection", fmt::format("{} per direction, {:.1f} GB/s per GPU ({})", tbps(a.bisection_Bps),
-                               a.bisection_Bps / static_cast<double>(a.gpus / 2 > 0 ? a.gpus / 2 : 1) / 1e9,
-                               "exact: min cut over balanced domain partitions, structural"));
+  // Per GPU of the smaller side: floor(D/2) whole domains, or half the GPUs of a lone domain.
+  const int64_t side = a.domains > 1 ? a.domains / 2 * (a.gpus / a.domains) : a.gpus / 2;
+  row("bisection", fmt::format("{} per direction, {:.1f} GB/s per GPU of the smaller half ({})", tbps(a.bisection_Bps),
+                               a.bisection_Bps / static_cast<double>(side > 0 ? side : 1) / 1e9,
+                               a.domains > 1 ? "exact: min cut over balanced partitions of whole domains, structural"
+                                             : "one NVLink domain: half its GPUs' NVLink bandwidth"));
   row("diameter", a.diameter_hops < 0 ? "infinite (disconnected)" : fmt::format("{} hops GPU to GPU", a.diameter_hops));
   bool connected = graph_connected(g);
   row("connected", connected ? "yes" : fmt::format("no: {} NVLink domains without a scale-out fabric", a.domains));
