@@ -260,7 +260,7 @@ expect_error_cmd "--algo tree on all_gather" "--algo tree: algorithm 'tree' is n
   collective --op all_gather --algo tree --sizes 1M
 expect_error_cmd "--algo ring on all_to_all" "--algo ring: algorithm 'ring' is not modelled for all_to_all: it runs 'direct' only" \
   collective --op all_to_all --algo ring --sizes 1M
-"$BIN" topo show "$EX/nvl72x16-efa.yaml" --set topology.pods=1 >"$T/onepod.txt" 2>&1 && grep -q "in 1 pods of" "$T/onepod.txt" \
+"$BIN" topo show "$EX/nvl72x16-efa.yaml" --set topology.pods=1 >"$T/onepod.txt" 2>&1 && grep -q "in 1 pod of 16 domains" "$T/onepod.txt" \
   && ok "one 3-tier pod holding all 16 racks" || bad "one pod of 16 racks rejected: $(head -c 300 "$T/onepod.txt")"
 
 finish

@@ -41,9 +41,12 @@ void show(const TopoOptions& o) {
     row("NICs", fmt::format("{} x {} ({} per direction per domain), {} rails", a.nics, gbit(s.nic_bw),
                             gbit(s.nic_bw * static_cast<double>(s.domain_size)), s.rails));
     std::string sw = a.tiers == 2 ? fmt::format("{} leaves + {} spines", a.leaves, a.spines)
-                                  : fmt::format("{} leaves + {} aggregation + {} core in {} pods of {} domains{}",
-                                                a.leaves, a.aggs, a.cores, a.pods, f.domains_per_pod(),
-                                                a.domains % f.domains_per_pod() ? " (last one partial)" : "");
+                                  : a.pods == 1
+                                        ? fmt::format("{} leaves + {} aggregation + {} core in 1 pod of {} domains",
+                                                      a.leaves, a.aggs, a.cores, a.domains)
+                                        : fmt::format("{} leaves + {} aggregation + {} core in {} pods of {} domains{}",
+                                                      a.leaves, a.aggs, a.cores, a.pods, f.domains_per_pod(),
+                                                      a.domains % f.domains_per_pod() ? " (last one partial)" : "");
     row("switches", fmt::format("{} = {} ({}-tier fat tree, radix {}, leaf {} down / {} up)",
                                 a.leaves + a.spines + a.aggs + a.cores, sw, a.tiers, s.radix, a.down_ports, a.up_ports));
     row("links", fmt::format("{} NVLink (GPU-NVSwitch), {} NIC, {} leaf up, {} aggregation up", a.nvlink_links,
