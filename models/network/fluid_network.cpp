@@ -50,7 +50,6 @@ FluidNetwork::FlowId FluidNetwork::start(double now, const std::vector<int>& rou
     visit_.push_back(0);
     active_pos_.push_back(0);
   }
-  ++in_flight_;
   if (latency_s > 0 || bytes <= 0) pending_.push({now + std::max(latency_s, 0.0), id});
   else activate(id);
   return id;
@@ -217,7 +216,6 @@ std::vector<FluidNetwork::FlowId> FluidNetwork::advance(double t) {
   for (FlowId id : finished) {
     if (flows_[static_cast<size_t>(id)].active) retire(id);
     free_ids_.push_back(id);
-    --in_flight_;
   }
   if (!dirty_links_.empty()) solve();
   return finished;

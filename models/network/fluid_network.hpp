@@ -55,9 +55,7 @@ class FluidNetwork {
   std::vector<FlowId> advance(double t);
 
   double now() const { return now_; }
-  int64_t in_flight() const { return in_flight_; }
   double rate(FlowId f) const { return flows_[static_cast<std::size_t>(f)].rate; }  // B/s, 0 while in latency
-  int64_t solves() const { return solves_; }
 
  private:
   struct Flow {
@@ -89,7 +87,7 @@ class FluidNetwork {
   std::vector<double> active_end_; // their predicted completion times (dense: scanned every event)
   std::vector<std::size_t> active_pos_;  // per flow: index in active_
   double now_ = 0;
-  int64_t in_flight_ = 0, solves_ = 0;
+  int64_t solves_ = 0;  // also the epoch of visit_
   // Solver state, kept to avoid allocation per event.
   std::vector<int> dirty_links_, used_;
   std::vector<FlowId> comp_, bounded_;

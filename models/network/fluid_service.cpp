@@ -65,7 +65,6 @@ void FluidService::run(State& s) {
       const auto id = static_cast<size_t>(s.net.start(now, r.route->links, r.route->latency, r.bytes, r.bound, r.route->weight));
       if (s.waiter.size() <= id) s.waiter.resize(id + 1);
       s.waiter[id] = r.done;
-      ++s.started;
     }
     s.queue.clear();
     const double t = s.net.next_event();

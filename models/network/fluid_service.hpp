@@ -39,8 +39,6 @@ class FluidService {
   };
   void transfer_all(const std::vector<Transfer>& flows);
 
-  const FluidNetwork& network() const { return state_->net; }
-  int64_t flows() const { return state_->started; }
 
  private:
   struct Route {
@@ -60,7 +58,6 @@ class FluidService {
     std::vector<simgrid::s4u::SemaphorePtr> waiter;  // by flow id
     simgrid::s4u::MutexPtr mutex = simgrid::s4u::Mutex::create();
     simgrid::s4u::ConditionVariablePtr wake = simgrid::s4u::ConditionVariable::create();
-    int64_t started = 0;
   };
 
   const Route& route(simgrid::s4u::Host* src, simgrid::s4u::Host* dst);

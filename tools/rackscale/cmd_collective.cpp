@@ -138,16 +138,15 @@ void collective(const CollOptions& o) {
 void add_collective(CLI::App& app) {
   auto o = std::make_shared<CollOptions>();
   CLI::App* cmd = app.add_subcommand("collective", "time a collective like nccl-tests (size, time, algbw, busbw)");
-  cmd->add_option("scenario", o->scenario, "scenario YAML (default: the embedded default scenario)");
+  add_scenario_args(cmd, o->scenario, o->sets, "topology.kind=nvl72-efa");
   cmd->add_option("--op", o->op, "all_reduce, all_gather, reduce_scatter, all_to_all or send_recv");
   cmd->add_option("--sizes", o->sizes, "MIN[:MAX[:FACTOR]] bytes, K/M/G = 2^10/2^20/2^30, FACTOR default 2 (default 1M:1G)");
   cmd->add_option("--algo", o->algo,
                   "all_reduce algorithm: auto (fastest modelled, as NCCL's tuner would pick), ring, tree or nvls "
-                  "(NVLink SHARP; GPUs whose NVSwitches reduce)");
+                  "(NVLink SHARP; GPUs whose NVSwitches reduce); other ops take auto or the one they run (ring for "
+                  "all_gather/reduce_scatter, direct for all_to_all/send_recv)");
   cmd->add_option("--gpus", o->gpus, "GPUs taking part (default hardware.gpus): at most one domain or whole domains");
-  cmd->add_option("--set", o->sets, "override a key: --set topology.kind=nvl72-efa (repeatable)");
-  cmd->add_option("--out", o->out, "write DIR/collective.csv");
-  cmd->add_flag("--force", o->force, "replace an existing non-empty output directory");
+  add_output_args(cmd, o->out, o->force, "write DIR/collective.csv");
   cmd->add_flag("--fit", o->fit, "print the NVLink alpha-beta fit against the bundled NCCL measurements and exit");
   cmd->callback([o] { collective(*o); });
 }

@@ -96,10 +96,8 @@ void add_site(CLI::App& app) {
   auto opt = std::make_shared<RunOptions>();
   CLI::App* cmd = app.add_subcommand(
       "site", "how many racks of the scenario's kind fit power.site_budget and what that site serves at its SLO");
-  cmd->add_option("scenario", opt->scenario, "scenario YAML (default: the embedded default scenario)");
-  cmd->add_option("--set", opt->sets, "override a key, e.g. --set power.site_budget=100MW (repeatable)");
-  cmd->add_option("--out", opt->out, "output directory (default results/<scenario name>-site)");
-  cmd->add_flag("--force", opt->force, "replace an existing non-empty output directory");
+  add_scenario_args(cmd, opt->scenario, opt->sets, "power.site_budget=100MW");
+  add_output_args(cmd, opt->out, opt->force, "output directory (default results/<scenario name>-site)");
   cmd->callback([opt] { site(*opt); });
 }
 

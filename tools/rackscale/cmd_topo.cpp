@@ -127,8 +127,7 @@ void add_topo(CLI::App& app) {
   auto add = [&](const char* name, const char* help, void (*fn)(const TopoOptions&)) {
     auto opt = std::make_shared<TopoOptions>();
     CLI::App* cmd = topo->add_subcommand(name, help);
-    cmd->add_option("scenario", opt->scenario, "scenario YAML (default: the embedded default scenario)");
-    cmd->add_option("--set", opt->sets, "override a key: --set topology.kind=nvl72-efa (repeatable)");
+    add_scenario_args(cmd, opt->scenario, opt->sets, "topology.kind=nvl72-efa");
     cmd->callback([opt, fn] { fn(*opt); });
   };
   add("show", "counts, bisection bandwidth, diameter, disjoint paths, sources", show);
