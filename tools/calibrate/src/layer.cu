@@ -71,6 +71,18 @@ __device__ float block_sum(float v) {
   return sh[0];
 }
 
+// out = x * inv * w over one row, columns strided by thread.
+__device__ void scale_row(const uint4* x, const uint4* w, uint4* out, int cols, float inv) {
+  for (int c = threadIdx.x; c < cols; c += blockDim.x) {
+    float f[8], g[8];
+    unpack8(x[c], f);
+    unpack8(w[c], g);
+#pragma unroll
+    for (int i = 0; i < 8; ++i) f[i] = f[i] * inv * g[i];
+    out[c] = pack8(f);
+  }
+}
+
 // out = x / rms(x) * w, one CTA per token; cols = hidden / 8.
 __global__ void __launch_bounds__(ETHREADS) rmsnorm_kernel(const uint4* x, const uint4* w, uint4* out, int cols,
                                                            float eps) {
@@ -82,15 +94,7 @@ __global__ void __launch_bounds__(ETHREADS) rmsnorm_kernel(const uint4* x, const
 #pragma unroll
     for (int i = 0; i < 8; ++i) ss = fmaf(f[i], f[i], ss);
   }
-  const float inv = rsqrtf(block_sum(ss) / float(cols * 8) + eps);
-  for (int c = threadIdx.x; c < cols; c += blockDim.x) {
-    float f[8], g[8];
-    unpack8(x[row + c], f);
-    unpack8(w[c], g);
-#pragma unroll
-    for (int i = 0; i < 8; ++i) f[i] = f[i] * inv * g[i];
-    out[row + c] = pack8(f);
-  }
+  scale_row(x + row, w, out + row, cols, rsqrtf(block_sum(ss) / float(cols * 8) + eps));
 }
 
 // h = x + o (bf16, the residual stream); hn = h / rms(h) * w.
@@ -110,15 +114,8 @@ __global__ void __launch_bounds__(ETHREADS) add_rmsnorm_kernel(const uint4* x, c
 #pragma unroll
     for (int i = 0; i < 8; ++i) ss = fmaf(a[i], a[i], ss);
   }
-  const float inv = rsqrtf(block_sum(ss) / float(cols * 8) + eps);
-  for (int c = threadIdx.x; c < cols; c += blockDim.x) {  // same thread wrote h[row + c]
-    float f[8], g[8];
-    unpack8(h[row + c], f);
-    unpack8(w[c], g);
-#pragma unroll
-    for (int i = 0; i < 8; ++i) f[i] = f[i] * inv * g[i];
-    hn[row + c] = pack8(f);
-  }
+  // Same thread-to-column mapping as above: each thread reads back the h it wrote.
+  scale_row(h + row, w, hn + row, cols, rsqrtf(block_sum(ss) / float(cols * 8) + eps));
 }
 
 // act[t][j] = silu(gu[t][j]) * gu[t][ffn + j]; n8 = tokens * ffn / 8.
