@@ -6,7 +6,7 @@
 # start's summary table must be what `make run` prints (all but wall_s).
 # When a model change moves a number, update README.md from the real output.
 source "$(dirname "$0")/lib.sh" "$@"
-SRC=$(cd "$SRC" && pwd) || exit 1; cd "$SRC" || exit 1
+BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN"); SRC=$(cd "$SRC" && pwd) || exit 1; cd "$SRC" || exit 1
 DOCS=$(git ls-files --cached --others --exclude-standard '*.md' 2>/dev/null | grep -v '^docs-notes/')
 [ -n "$DOCS" ] || DOCS=$(find . -name '*.md' -not -path './build*' -not -path './docs-notes/*' | sed 's|^\./||')
 
@@ -67,5 +67,4 @@ grep -v wall_s "$T/qs.out" >"$T/qs.got"
 [ -s "$T/qs.want" ] && diff "$T/qs.want" "$T/qs.got" >"$T/qs.diff" && ok "README quick start shows what make run prints" ||
   { bad "README quick start differs from make run (update README.md and the figures quoted under it)"; cat "$T/qs.diff"; }
 
-[ -n "${KEEP:-}" ] && cp -r "$T" /tmp/docs-keep
 finish
