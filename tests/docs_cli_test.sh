@@ -60,11 +60,14 @@ for ex in "$T"/ex*; do
 done
 [ $count -ge 8 ] && ok "doc examples found ($count)" || bad "doc examples: only $count found"
 
-# 4. The quick start: `make run` prints the summary table shown in the README.
-(cd "$W" && "$BIN" run --out results/default --force) >"$T/qs.out" 2>/dev/null
-awk '/^## Quick start/ { q = 1 } q && /^```/ { if (b) exit; b = 1; next } b' README.md | grep -v wall_s >"$T/qs.want"
-grep -v wall_s "$T/qs.out" >"$T/qs.got"
-[ -s "$T/qs.want" ] && diff "$T/qs.want" "$T/qs.got" >"$T/qs.diff" && ok "README quick start shows what make run prints" ||
-  { bad "README quick start differs from make run (update README.md and the figures quoted under it)"; cat "$T/qs.diff"; }
+# 4. The quick start: `make run` prints on stderr the log block, then on stdout the summary block.
+(cd "$W" && "$BIN" run --out results/default --force) >"$T/qs.out" 2>"$T/qs.err"
+block() { awk -v k="$1" '/^## Quick start/ { q = 1 } q && /^```/ { if (in_b) { if (++n == k) exit; in_b = 0 } else in_b = 1; next } q && in_b && n == k - 1' README.md; }
+block 1 >"$T/log.want"; sed "s|$SRC/|.../|" "$T/qs.err" >"$T/log.got"
+block 2 | grep -v wall_s >"$T/qs.want"; grep -v wall_s "$T/qs.out" >"$T/qs.got"
+[ -s "$T/log.want" ] && diff "$T/log.want" "$T/log.got" >"$T/log.diff" && ok "README quick start shows the log make run prints" ||
+  { bad "README quick start log differs from make run's stderr (update README.md)"; cat "$T/log.diff"; }
+[ -s "$T/qs.want" ] && diff "$T/qs.want" "$T/qs.got" >"$T/qs.diff" && ok "README quick start shows the summary make run prints" ||
+  { bad "README quick start summary differs from make run (update README.md and the figures quoted under it)"; cat "$T/qs.diff"; }
 
 finish
