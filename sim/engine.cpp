@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "sim/cleanup.hpp"
+
 namespace rs {
 
 TimeNs s_to_ns(double s) { return static_cast<TimeNs>(std::llround(s * 1e9)); }
@@ -18,6 +20,8 @@ std::function<void()> Engine::guard(std::function<void()> body) {
   return [body = std::move(body)] {
     try {
       body();
+    } catch (const simgrid::ForcefulKillException&) {
+      throw;  // SimGrid killing this actor (kill_all below): it must unwind, never be swallowed
     } catch (...) {
       if (!g_actor_error) g_actor_error = std::current_exception();
       simgrid::s4u::Actor::kill_all();
@@ -35,6 +39,7 @@ Engine::Engine(const std::vector<std::string>& config) {
   for (auto& s : argv_store_) argv.push_back(s.data());
   int argc = static_cast<int>(argv.size());
   engine_ = new simgrid::s4u::Engine(&argc, argv.data());
+  rearm_cleanup_handlers();  // SimGrid's own SIGINT handler exits 1 and leaves the staging folder behind
 }
 
 // SimGrid owns and tears down its engine at exit; deleting it early is unsafe.
