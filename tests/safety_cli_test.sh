@@ -74,9 +74,15 @@ one_line_error "$T/e" $rc 2 "Not a directory" && ok "a file in the --out path" |
 "$BIN" run --out "$T/new/a/b" "${SHORT[@]}" >/dev/null 2>"$T/e" && [ -s "$T/new/a/b/summary.csv" ] &&
   ok "missing parents created" || { bad "missing parents"; show 1 "$T/e"; }
 
-# 6. An unreadable trace.
-"$BIN" run --out "$T/t1" --set workload.trace="$T/checkout" "${SHORT[@]}" >/dev/null 2>"$T/e"; rc=$?
-one_line_error "$T/e" $rc 2 "$T/checkout" && [ ! -e "$T/t1" ] && ok "a folder as trace" || { bad "folder as trace"; show $rc "$T/e"; }
+# 6. A trace that cannot be read: a folder, a file without read permission (as root: run as nobody).
+"$BIN" run --out "$T/t1" --set workload.trace="$T/checkout" --set workload.format=azure "${SHORT[@]}" >/dev/null 2>"$T/e"; rc=$?
+one_line_error "$T/e" $rc 2 "$T/checkout" && grep -q "Is a directory" "$T/e" && [ ! -e "$T/t1" ] && ok "a folder as trace" ||
+  { bad "folder as trace"; show $rc "$T/e"; }
+chmod 711 "$T" && mkdir -m 777 "$T/nobody" && echo "TIMESTAMP,ContextTokens,GeneratedTokens" >"$T/nobody/trace.csv" && chmod 000 "$T/nobody/trace.csv"
+as_user=(); [ "$(id -u)" -eq 0 ] && as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+"${as_user[@]}" "$BIN" run --out "$T/nobody/out" --set workload.trace="$T/nobody/trace.csv" "${SHORT[@]}" >/dev/null 2>"$T/e"; rc=$?
+one_line_error "$T/e" $rc 2 "$T/nobody/trace.csv: cannot open trace file: Permission denied" && [ ! -e "$T/nobody/out" ] &&
+  ok "an unreadable trace" || { bad "unreadable trace"; show $rc "$T/e"; }
 
 # 7. Read-only and full file systems: a tmpfs in a private mount namespace (root: unshare -m; others: a user namespace).
 if unshare -m true 2>/dev/null; then NS=(unshare -m); elif unshare -rm true 2>/dev/null; then NS=(unshare -rm); else NS=(); fi
