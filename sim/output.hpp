@@ -1,38 +1,103 @@
 #pragma once
-// Output files and directories written atomically: a file goes to a temp name
-// then is renamed; a run writes into a staging directory renamed at the end,
-// so a failed run leaves no partial results.
+// Output files and folders, written so that rackscale never loses a user's
+// files: a file goes to a temp name then is renamed; a run writes into a
+// staging folder renamed at the end, so a failed run leaves no partial
+// results. Every output folder carries a marker file (kOutputMarker) naming
+// the files rackscale wrote; --force replaces only such a folder.
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace rs {
 
-// Writes `content` to `path` through a temp file + rename.
+// The rackscale version (CMake project VERSION) and this process's command
+// line, shell-quoted; both are written in every marker.
+std::string_view rackscale_version();
+void set_command_line(int argc, const char* const* argv);
+const std::string& command_line();
+std::string shell_quote(std::string_view arg);
+
+// ---- Marker --------------------------------------------------------------
+
+inline constexpr const char* kOutputMarker = ".rackscale-output";
+
+// staging: being written by a live process (pid, host); partial: a study that
+// is written in place and continued by --resume; complete: finished.
+enum class OutputState { Staging, Partial, Complete };
+std::string_view to_string(OutputState s);
+
+struct OutputMarker {
+  std::string version, command;
+  OutputState state = OutputState::Complete;
+  std::vector<std::string> files;  // top-level entries rackscale wrote (the marker excluded)
+  int64_t pid = 0;                 // the writing process (staging only)
+  std::string host;
+};
+
+// The marker of `dir`; nullopt if there is none or it is not a valid marker.
+std::optional<OutputMarker> read_output_marker(const std::filesystem::path& dir);
+// Writes dir's marker for this process: version, command line, `state`, and
+// the entries now in `dir` as its files. For a study folder: mark it Partial
+// when it starts and after each point, Complete at the end.
+void mark_output(const std::filesystem::path& dir, OutputState state);
+
+// Why rackscale must not write over `dir` (empty string: it may). Refused
+// always: "/", the current folder or one above it, $HOME or one above it,
+// something that is not a folder, a folder holding .git. A non-empty folder
+// may be replaced only with `force` and only if its marker lists every entry
+// in it. Symlinks are followed: the checks apply to what they point to.
+std::string why_not_replaceable(const std::filesystem::path& dir, bool force);
+
+// ---- Writing -------------------------------------------------------------
+
+// Writes `content` to `path` through a temp file + rename. An I/O failure is an
+// InputError "path: cannot write: <reason>" and leaves no temp file behind.
 void write_file_atomic(const std::filesystem::path& path, std::string_view content);
 
-// Staging directory for a run's outputs.
+// For commands whose output is one file (calibrate --out, plots, trace JSON):
+// refuses (InputError, naming `option`) to replace an existing file unless
+// `force`, and never replaces or removes a folder. Missing parent folders are
+// created, and removed again if the write fails.
+void write_new_file(const std::filesystem::path& path, std::string_view content, bool force,
+                    std::string_view option = "--out");
+// The same checks without writing (to fail before a long job).
+void check_new_file(const std::filesystem::path& path, bool force, std::string_view option = "--out");
+
+// Staging folder for a run's outputs.
 class OutputDir {
  public:
-  // Fails (InputError) if `final_dir` exists and is not empty, unless `force`.
+  // Fails (InputError) unless `final_dir` is new, empty, or (with `force`) a
+  // folder rackscale wrote (why_not_replaceable). Missing parents are created
+  // (like mkdir -p) and removed again if the run fails. Stale staging folders
+  // that dead rackscale processes (kill -9) left beside it are removed.
   OutputDir(std::filesystem::path final_dir, bool force);
-  ~OutputDir();  // removes the staging directory unless committed
+  ~OutputDir();  // removes the staging folder (and parents it created) unless committed
   OutputDir(const OutputDir&) = delete;
   OutputDir& operator=(const OutputDir&) = delete;
 
   std::filesystem::path file(std::string_view name) const { return staging_ / name; }
   const std::filesystem::path& final_dir() const { return final_; }
-  void commit();  // replaces final_dir with the staged outputs
+  // Marks the staged outputs complete and puts them at final_dir (an atomic
+  // swap with an existing folder, whose old contents are then removed).
+  void commit();
 
  private:
-  std::filesystem::path final_, staging_;
+  void open();
+  void discard() noexcept;
+  std::filesystem::path final_, target_, staging_;
+  std::vector<std::filesystem::path> created_parents_;  // outermost first
   bool force_ = false, committed_ = false;
 };
 
+// ---- CSV -----------------------------------------------------------------
+
 // A CSV file built in memory and written atomically. Numbers are formatted
-// deterministically; NaN is written as an empty cell ("undefined").
+// deterministically; NaN is written as an empty cell ("undefined"). Text
+// cells holding a comma, a quote or a line break are quoted (RFC 4180).
 class CsvWriter {
  public:
   explicit CsvWriter(std::vector<std::string> columns);
@@ -50,5 +115,11 @@ class CsvWriter {
   std::string buf_;
   std::size_t ncols_ = 0, col_ = 0;
 };
+
+// RFC 4180 reading: the cells of one record (quotes removed, "" -> "), and
+// all records of a text (a quoted cell may hold line breaks). An unterminated
+// quote is an InputError naming `where`.
+std::vector<std::string> split_csv_row(std::string_view record, std::string_view where = "CSV");
+std::vector<std::vector<std::string>> parse_csv(std::string_view text, std::string_view where = "CSV");
 
 }  // namespace rs

@@ -67,11 +67,12 @@ expect_error "malformed trace row" "bad_azure.csv:3: ContextTokens must be a pos
 expect_error "unknown scheduler" "unknown scheduler 'vllmm' (known: vllm); did you mean 'vllm'?" --set serving.scheduler=vllmm
 expect_error "unknown scheduler param" "unknown key 'serving.scheduler.max_num_seq'; did you mean 'max_num_seqs'?" --set serving.scheduler.max_num_seq=8
 
-# 7. An existing non-empty --out is refused without --force and kept intact.
-mkdir -p "$T/full"; echo keep >"$T/full/x"
+# 7. An existing output folder is refused without --force and kept intact; --force replaces one rackscale
+# wrote (folders it did not write are refused even with --force: tests/safety_cli_test.sh).
+"$BIN" run --out "$T/full" --set workload.max_requests=10 >/dev/null 2>&1; echo keep >"$T/full/summary.csv"
 "$BIN" run --out "$T/full" --set workload.max_requests=10 >/dev/null 2>"$T/full.txt"; rc=$?
-[ $rc -eq 2 ] && grep -q "use --force" "$T/full.txt" && [ "$(cat "$T/full/x")" = keep ] && ok "existing --out refused" || bad "existing --out"
-"$BIN" run --out "$T/full" --force --set workload.max_requests=10 >/dev/null 2>&1 && [ ! -e "$T/full/x" ] && [ -s "$T/full/summary.csv" ] \
+[ $rc -eq 2 ] && grep -q "use --force" "$T/full.txt" && [ "$(cat "$T/full/summary.csv")" = keep ] && ok "existing --out refused" || bad "existing --out"
+"$BIN" run --out "$T/full" --force --set workload.max_requests=10 >/dev/null 2>&1 && ! grep -q keep "$T/full/summary.csv" && [ -s "$T/full/summary.csv" ] \
   && ok "--force replaces" || bad "--force"
 
 # 8. list / explain answer with real content.

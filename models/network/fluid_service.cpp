@@ -4,13 +4,15 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "sim/engine.hpp"
+
 namespace sg4 = simgrid::s4u;
 
 namespace rs {
 
 FluidService::FluidService(sg4::Host* host, Sharing sharing) : state_(std::make_shared<State>()), sharing_(sharing) {
   auto s = state_;
-  sg4::Actor::create("fluid-network", host, [s] { run(*s); })->daemonize();
+  sg4::Actor::create("fluid-network", host, Engine::guard([s] { run(*s); }))->daemonize();  // errors end the run cleanly
 }
 
 const FluidService::Route& FluidService::route(sg4::Host* src, sg4::Host* dst) {

@@ -48,20 +48,9 @@ int64_t expected_requests(const Scenario& s) {
 
 void print_summary(std::ostream& out, const CsvWriter& summary, const std::string& dir) {
   // Two-row CSV -> "column  value" lines.
-  const std::string& t = summary.text();
-  auto nl = t.find('\n');
-  std::string head = t.substr(0, nl), row = t.substr(nl + 1);
-  if (!row.empty() && row.back() == '\n') row.pop_back();
-  auto split = [](const std::string& s) {
-    std::vector<std::string> v;
-    std::size_t a = 0;
-    for (std::size_t b; (b = s.find(',', a)) != std::string::npos; a = b + 1) v.push_back(s.substr(a, b - a));
-    v.push_back(s.substr(a));
-    return v;
-  };
-  auto k = split(head), v = split(row);
-  for (std::size_t i = 0; i < k.size() && i < v.size(); ++i)
-    out << fmt::format("  {:<26} {}\n", k[i], v[i].empty() ? "(undefined)" : v[i]);
+  const auto rows = parse_csv(summary.text(), "summary.csv");  // RFC 4180: a cell may hold a comma
+  for (std::size_t i = 0; rows.size() >= 2 && i < rows[0].size() && i < rows[1].size(); ++i)
+    out << fmt::format("  {:<26} {}\n", rows[0][i], rows[1][i].empty() ? "(undefined)" : rows[1][i]);
   out << "results: " << dir << "/\n";
 }
 

@@ -1,12 +1,15 @@
 #include "models/workload/line_reader.hpp"
 
+#include <cerrno>
+#include <cstring>
+
 #include "sim/error.hpp"
 
 namespace rs {
 
 LineReader::LineReader(const std::string& path) : path_(path) {
   f_ = gzopen(path.c_str(), "rb");
-  if (!f_) fail(path, "cannot open trace file");
+  if (!f_) fail(path, std::string("cannot open trace file: ") + std::strerror(errno));  // the reason, e.g. Permission denied
   gzbuffer(f_, 1 << 17);
 }
 

@@ -13,6 +13,7 @@
 #include "models/catalog/catalog.hpp"
 #include "models/perf/layer_check.hpp"
 #include "sim/error.hpp"
+#include "sim/output.hpp"
 #include "tools/rackscale/commands.hpp"
 
 namespace fs = std::filesystem;
@@ -22,7 +23,7 @@ namespace {
 
 struct CalibrateOptions {
   std::string out, check, fit, compare, groups, gpu_preset;
-  bool quick = false, resume = false;
+  bool quick = false, resume = false, force = false;
 };
 
 std::string quote(const std::string& s) {
@@ -38,6 +39,7 @@ bool have_nvcc() {
 int run_tool(const std::string& args) {
   fs::path script = data_root() / "tools" / "calibrate" / "run.sh";
   int rc = std::system((quote(script.string()) + " " + args).c_str());
+  if (WIFSIGNALED(rc)) return 128 + WTERMSIG(rc);  // Ctrl-C stopped the tool: 130, as a shell reports it
   return WIFEXITED(rc) ? WEXITSTATUS(rc) : 4;
 }
 
@@ -55,6 +57,8 @@ void calibrate(const CalibrateOptions& o) {
     return;
   }
   if (o.out.empty() && o.check.empty()) fail("calibrate", "give --out FILE (measure), --check FILE (drift) or --fit FILE (show fits)");
+  // Before any measurement: an existing profile is replaced only with --force (--resume continues it).
+  if (!o.out.empty()) check_new_file(o.out, o.force || o.resume, "--out");
   if (!have_nvcc()) {
     std::cerr << "error: cannot calibrate on this machine: no CUDA Toolkit (nvcc not on PATH nor in /usr/local/cuda). "
                  "tools/calibrate needs nvcc and an NVIDIA GPU; runs here use the committed profiles in models/calibration/.\n";
@@ -84,6 +88,7 @@ void add_calibrate(CLI::App& app) {
   cmd->add_option("--out", o->out, "profile to write, e.g. models/calibration/h100-sxm-2026-11.yaml");
   cmd->add_flag("--quick", o->quick, "small grid (under 2 minutes)");
   cmd->add_flag("--resume", o->resume, "keep benchmark groups already finished for --out");
+  cmd->add_flag("--force", o->force, "replace an existing --out profile");
   cmd->add_option("--groups", o->groups, "subset of gemm,hbm,attention,layer,launch,power,nccl");
   cmd->add_option("--gpu-preset", o->gpu_preset, "GPU preset to record (default: guessed from the GPU name)");
   cmd->add_option("--check", o->check, "re-measure a sample of a profile; exit 1 if any point drifts > 10 %");
