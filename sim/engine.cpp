@@ -79,6 +79,13 @@ Engine::Engine(const std::vector<std::string>& config) {
 // SimGrid owns and tears down its engine at exit; deleting it early is unsafe.
 Engine::~Engine() = default;
 
+simgrid::s4u::Host* Engine::single_host(const std::string& name) {
+  simgrid::s4u::NetZone* zone = simgrid::s4u::create_full_zone(name);
+  simgrid::s4u::Host* host = zone->create_host(name, 1e9);
+  zone->seal();
+  return host;
+}
+
 void Engine::run() {
   engine_->run();
   if (g_actor_error) std::rethrow_exception(std::exchange(g_actor_error, nullptr));

@@ -11,6 +11,7 @@
 
 namespace simgrid::s4u {
 class Engine;
+class Host;
 }
 
 namespace rs {
@@ -38,6 +39,10 @@ class Engine {
   // Wraps an actor body: an exception stops the whole simulation (instead of
   // SimGrid aborting the process) and is rethrown by run().
   static std::function<void()> guard(std::function<void()> body);
+  // A platform of one host, for actors that only sleep (no flows, no
+  // computation): simulated times do not depend on the platform then.
+  // Builds the root zone: do not combine with another platform.
+  simgrid::s4u::Host* single_host(const std::string& name);
 
  private:
   simgrid::s4u::Engine* engine_ = nullptr;

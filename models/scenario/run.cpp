@@ -3,7 +3,6 @@
 #include <chrono>
 #include <fmt/format.h>
 #include <ostream>
-#include <simgrid/s4u.hpp>
 
 #include "models/cost/cost_model.hpp"
 #include "models/metrics/serving_metrics.hpp"
@@ -62,6 +61,9 @@ void run_scenario(const RunOptions& opt, std::ostream& out, std::ostream& log) {
   const Scenario& s = st.ls.s;
   const PowerPlan power_plan = make_power_plan(st);  // validates caps and budgets before any output
   auto source = open_workload(st.ls);  // opens the trace now: a missing file fails before any output
+  if (st.replicas > kMaxReplicas)  // replica ids are 32-bit (requests.csv, routers)
+    fail(st.ls.where("hardware.gpus"), fmt::format("{} replicas of tp={}: at most {} replicas are supported",
+                                                   st.replicas, st.tp, kMaxReplicas));
   OutputDir dir(opt.out.empty() ? "results/" + s.name : opt.out, opt.force);
 
   std::string notes;
@@ -97,9 +99,12 @@ void run_scenario(const RunOptions& opt, std::ostream& out, std::ostream& log) {
   if (s.cost.gpu_hour > 0) note(fmt::format("  cost: rental price {} USD/GPU-hour replaces the capex model", s.cost.gpu_hour));
 
   Engine engine;
-  std::vector<simgrid::s4u::Host*> gpus = st.topology->build();
   ClusterConfig cc;
-  for (int64_t r = 0; r < st.replicas; ++r) cc.replica_hosts.push_back(gpus[static_cast<std::size_t>(r * st.tp)]);
+  // Serving sends no flows yet: its one actor only sleeps, so it needs no
+  // per-GPU platform (st.topology->build(): ~5 KB per GPU host). KV-transfer
+  // flows will build the topology and put the actor on one of its hosts.
+  cc.host = engine.single_host("serving");
+  cc.replicas = st.replicas;
   cc.coalesce = s.sim.coalesce;
   cc.max_window = s.sim.max_window;
   cc.max_request_tokens = st.max_model_len;
@@ -125,6 +130,10 @@ void run_scenario(const RunOptions& opt, std::ostream& out, std::ostream& log) {
   cluster.start();
   engine.run();
   progress.finish();
+  note(fmt::format("  serving: {} of {} replicas received requests (the others stay idle and cost no simulation "
+                   "work); one SimGrid host, no per-GPU platform: serving sends no network flows yet, so step times "
+                   "come from the iteration model alone and the platform cannot change them",
+                   cluster.replicas_used(), st.replicas));
 
   SummaryContext ctx{s.hardware.gpus, st.replicas, st.tp, st.memory.kv_tokens, s.slo.ttft, s.slo.itl, st.cal.name,
                      st.cal.kind_label()};

@@ -3,115 +3,92 @@
 #include <algorithm>
 #include <stdexcept>
 
-namespace sg4 = simgrid::s4u;
-
 namespace rs {
 
-Replica::Replica(int32_t id, std::unique_ptr<Scheduler> sched, const IterationModel& model,
-                 const ArrivalClock& clock, bool coalesce, int64_t max_window, ClockGovernor* governor,
-                 TimeNs stop_at)
+Replica::Replica(int32_t id, const ReplicaConfig& cfg)
     : id_(id),
-      sched_(std::move(sched)),
-      model_(model),
-      clock_(clock),
-      coalesce_(coalesce),
-      max_window_(max_window),
-      gov_(governor),
-      stop_at_(stop_at),
-      mutex_(sg4::Mutex::create()),
-      cv_(sg4::ConditionVariable::create()) {}
+      cfg_(cfg),
+      kv_(cfg.kv_blocks, cfg.block_size),
+      sched_(cfg.make_scheduler(Scheduler::Deps{&kv_, cfg.signals, id})) {}
 
 void Replica::deliver(Request* r) {
   inbox_.push_back(r);
-  if (waiting_) {
-    woken_at_ = std::min(woken_at_, r->arrival);
-    cv_->notify_one();
+  if (phase_ == Phase::waiting) {
+    next_ = std::min(next_, r->arrival);
+  } else if (phase_ == Phase::window && r->arrival < ends_[n_ - 1]) {
+    // Finish the step in progress, then re-plan with the new request.
+    const auto k = static_cast<std::size_t>(std::lower_bound(ends_.begin(), ends_.end(), r->arrival) - ends_.begin());
+    n_ = std::min(n_, k + 1);
+    next_ = ends_[n_ - 1];
   }
-}
-
-void Replica::stream_done() {
-  if (waiting_) cv_->notify_one();
 }
 
 ReplicaLoad Replica::load() const {
   return {static_cast<int64_t>(sched_->waiting() + inbox_.size()), static_cast<int64_t>(sched_->running()),
-          sched_->kv().free()};
+          kv_.free()};
 }
 
-// Requests arriving exactly at a step boundary join that step: let the arrival
-// actor deliver everything due at `now_` before planning.
-void Replica::settle_arrivals() {
-  while (clock_.next <= now_) sg4::this_actor::yield();
+void Replica::advance() {
+  const TimeNs t = next_;
+  if (phase_ == Phase::step) {
+    sched_->commit(now_, t, level_);
+  } else if (phase_ == Phase::window) {
+    sched_->commit_decode({ends_.data(), n_}, now_,
+                          levels_.empty() ? std::span<const int32_t>{} : std::span<const int32_t>{levels_.data(), n_});
+  }
+  now_ = t;
   for (Request* r : inbox_) sched_->enqueue(r, now_);
   inbox_.clear();
+  start_next();
 }
 
-void Replica::run() {
-  std::unique_lock<sg4::Mutex> lock(*mutex_);
-  lock_ = &lock;
-  for (;;) {
-    settle_arrivals();
-    if (now_ >= stop_at_) break;  // sim.duration reached: no new step starts
-    if (sched_->idle()) {
-      if (clock_.done) break;
-      woken_at_ = kNever;
-      waiting_ = true;
-      cv_->wait(lock);
-      waiting_ = false;
-      if (woken_at_ != kNever) now_ = woken_at_;
-      continue;
-    }
-    const StepPlan& p = sched_->plan(now_);
-    if (p.items.empty()) throw std::logic_error("scheduler planned an empty step with work pending");
-    if (coalesce_ && p.decode_only() && !p.preempted) {
-      decode_window(p);
-    } else {
-      StepTiming st = gov_ ? gov_->step(id_, p.shape(), now_) : StepTiming{model_.step_ns(p.shape()), 0};
-      TimeNs end = now_ + st.ns;
-      sleep_until_ns(end);
-      sched_->commit(now_, end, st.level);
-      now_ = end;
-    }
+void Replica::start_next() {
+  if (now_ >= cfg_.stop_at) {  // sim.duration reached: no new step starts
+    phase_ = Phase::stopped;
+    next_ = kNever;
+    return;
   }
-  lock_ = nullptr;
+  if (sched_->idle()) {
+    phase_ = Phase::waiting;
+    next_ = kNever;
+    return;
+  }
+  const StepPlan& p = sched_->plan(now_);
+  if (p.items.empty()) throw std::logic_error("scheduler planned an empty step with work pending");
+  if (cfg_.coalesce && p.decode_only() && !p.preempted) {
+    plan_window(p);
+    return;
+  }
+  StepTiming st = cfg_.governor ? cfg_.governor->step(id_, p.shape(), now_) : StepTiming{cfg_.model->step_ns(p.shape()), 0};
+  phase_ = Phase::step;
+  level_ = st.level;
+  next_ = now_ + st.ns;
 }
 
-void Replica::decode_window(const StepPlan& p) {
-  int64_t horizon = sched_->decode_horizon(max_window_);
+void Replica::plan_window(const StepPlan& p) {
+  const int64_t horizon = sched_->decode_horizon(cfg_.max_window);
   ends_.clear();
   levels_.clear();
   TimeNs t = now_;
-  if (gov_) {
+  if (ClockGovernor* gov = cfg_.governor) {
     // Clocks are constant within a control interval: the window stops before
     // the first step that would start at or after the next boundary (or the end).
-    const TimeNs boundary = std::min(gov_->next_boundary(now_), stop_at_);
+    const TimeNs boundary = std::min(gov->next_boundary(now_), cfg_.stop_at);
     for (int64_t j = 0; j < horizon && (j == 0 || t < boundary); ++j) {
-      StepTiming st = gov_->decode(id_, p.decode_seqs, p.decode_context + j * p.decode_seqs, t);
+      StepTiming st = gov->decode(id_, p.decode_seqs, p.decode_context + j * p.decode_seqs, t);
       t += st.ns;
       ends_.push_back(t);
       levels_.push_back(st.level);
     }
   } else {
-    for (int64_t j = 0; j < horizon && (j == 0 || t < stop_at_); ++j) {
-      t += model_.decode_ns(p.decode_seqs, p.decode_context + j * p.decode_seqs);
+    for (int64_t j = 0; j < horizon && (j == 0 || t < cfg_.stop_at); ++j) {
+      t += cfg_.model->decode_ns(p.decode_seqs, p.decode_context + j * p.decode_seqs);
       ends_.push_back(t);
     }
   }
-  std::size_t n = ends_.size();
-  if (n > 1) {
-    woken_at_ = kNever;
-    waiting_ = true;
-    cv_->wait_until(*lock_, ns_to_s(ends_.back()));
-    waiting_ = false;
-    if (woken_at_ != kNever && woken_at_ < ends_.back()) {
-      // An arrival: finish the step in progress, then re-plan with it.
-      n = static_cast<std::size_t>(std::lower_bound(ends_.begin(), ends_.end(), woken_at_) - ends_.begin()) + 1;
-    }
-  }
-  sleep_until_ns(ends_[n - 1]);
-  sched_->commit_decode({ends_.data(), n}, now_,
-                        levels_.empty() ? std::span<const int32_t>{} : std::span<const int32_t>{levels_.data(), n});
-  now_ = ends_[n - 1];
+  phase_ = Phase::window;
+  n_ = ends_.size();
+  next_ = ends_.back();
 }
 
 }  // namespace rs

@@ -1,59 +1,74 @@
 #pragma once
-// A serving replica (one tensor-parallel group) as a SimGrid actor: it asks
-// its scheduler for a step, the iteration model for the step's time, sleeps
-// that long and commits the step. Runs of identical decode-only steps are
-// slept in one go (the window ends early if a request arrives), which gives
+// A serving replica (one tensor-parallel group) as a plain state machine,
+// advanced by the cluster's event calendar: it asks its scheduler for a step,
+// the iteration model (or the clock governor) for the step's time, and
+// commits the step at its end. Runs of identical decode-only steps form one
+// event (a window that ends early if a request arrives), which gives
 // bit-identical results to stepping one iteration at a time because times
 // are integer nanoseconds and the same functions compute each step.
+//
+// A replica is created when it receives its first request (its scheduler and
+// KV cache with it) and holds no SimGrid actor or stack: an idle replica
+// costs nothing.
+#include <functional>
 #include <memory>
-#include <simgrid/s4u.hpp>
 #include <vector>
 
 #include "models/perf/iteration_model.hpp"
 #include "models/serving/clock.hpp"
+#include "models/serving/kv_cache.hpp"
 #include "models/serving/router.hpp"
 #include "models/serving/scheduler.hpp"
 
 namespace rs {
 
-// Shared with the arrival actor: the arrival time of the next request not yet
-// delivered (kNever when the stream is exhausted).
-struct ArrivalClock {
-  TimeNs next = 0;
-  bool done = false;
+// What every replica of a cluster shares.
+struct ReplicaConfig {
+  const IterationModel* model = nullptr;
+  const ServingSignals* signals = nullptr;
+  int64_t kv_blocks = 0, block_size = 16;
+  bool coalesce = true;
+  int64_t max_window = 1 << 20;       // most decode steps in one event
+  ClockGovernor* governor = nullptr;  // DVFS; null = full clock
+  TimeNs stop_at = kNever;            // no step starts at or after this
+  std::function<std::unique_ptr<Scheduler>(const Scheduler::Deps&)> make_scheduler;
 };
 
 class Replica {
  public:
-  // `governor` (may be null: full clock) sets each step's clock; no step starts at or after `stop_at`.
-  Replica(int32_t id, std::unique_ptr<Scheduler> sched, const IterationModel& model, const ArrivalClock& clock,
-          bool coalesce, int64_t max_window, ClockGovernor* governor = nullptr, TimeNs stop_at = kNever);
-  void deliver(Request* r);  // called by the arrival actor at r->arrival
-  void stream_done();        // no more arrivals
-  void run();                // actor body
+  Replica(int32_t id, const ReplicaConfig& cfg);  // keeps a reference to cfg
+  Replica(const Replica&) = delete;               // the scheduler points at kv_
+  Replica& operator=(const Replica&) = delete;
+
+  // A request arrives at r->arrival (the current time). It joins the next
+  // step boundary; an idle replica wakes now, a decode window ends after the
+  // step in progress.
+  void deliver(Request* r);
+  // Time of the next event (a step or window end, or a wake-up); kNever while
+  // waiting for a request or after sim.duration.
+  TimeNs next_event() const { return next_; }
+  // Handles the event at next_event(). Every request arriving at or before
+  // that time must have been delivered first.
+  void advance();
   ReplicaLoad load() const;
   Scheduler& scheduler() { return *sched_; }
 
  private:
-  void settle_arrivals();
-  void decode_window(const StepPlan& p);
+  enum class Phase : uint8_t { waiting, step, window, stopped };
+  void start_next();
+  void plan_window(const StepPlan& p);
 
   int32_t id_;
+  const ReplicaConfig& cfg_;
+  KvCache kv_;
   std::unique_ptr<Scheduler> sched_;
-  const IterationModel& model_;
-  const ArrivalClock& clock_;
-  bool coalesce_;
-  int64_t max_window_;
-  ClockGovernor* gov_;
-  TimeNs stop_at_;
+  Phase phase_ = Phase::waiting;
+  TimeNs now_ = 0, next_ = kNever;
+  int32_t level_ = 0;  // clock level of a single step in flight
   std::vector<Request*> inbox_;
-  simgrid::s4u::MutexPtr mutex_;
-  simgrid::s4u::ConditionVariablePtr cv_;
-  std::unique_lock<simgrid::s4u::Mutex>* lock_ = nullptr;
-  bool waiting_ = false;
-  TimeNs woken_at_ = kNever, now_ = 0;
-  std::vector<TimeNs> ends_;
+  std::vector<TimeNs> ends_;  // window: end of each step
   std::vector<int32_t> levels_;
+  std::size_t n_ = 0;  // window: steps that will be committed
 };
 
 }  // namespace rs

@@ -13,7 +13,7 @@ class RoundRobinRouter final : public Router {
     return s;
   }
   RoundRobinRouter(const Params&, const Deps& d) : n_(d.replicas) {}
-  int32_t route(const Request&, std::span<const ReplicaLoad>) override {
+  int32_t route(const Request&, const ReplicaLoads&) override {
     int32_t r = next_;
     next_ = (next_ + 1) % n_;
     return r;
