@@ -42,7 +42,9 @@ refused "files rackscale did not write" "holds files rackscale did not write" "$
 refused "a symlink to such a folder" "holds files rackscale did not write" "$T/link-foreign"
 refused "a symlink to the current folder's parent" "current folder or one above it" "$T/link-dot"
 refused "a file" "is not a folder" "$T/foreign/data"
-[ "$(cat "$T/foreign/data")" = mine ] && [ -f "$T/home/h" ] && [ -d "$T/repo/.git" ] && [ -f "$T/checkout/file" ] &&
+"$BIN" run --out "$T/results/a" "${SHORT[@]}" >/dev/null 2>&1
+refused "a folder of earlier runs (--out results)" "holds files rackscale did not write" "$T/results"
+[ -s "$T/results/a/summary.csv" ] && [ "$(cat "$T/foreign/data")" = mine ] && [ -f "$T/home/h" ] && [ -d "$T/repo/.git" ] && [ -f "$T/checkout/file" ] &&
   ok "refused places untouched" || bad "refused places untouched"
 
 # 3. A folder rackscale wrote: marker with version and command; kept without --force, replaced with it.
