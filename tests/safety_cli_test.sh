@@ -106,6 +106,7 @@ EOF
   one_line_error "$T/ro2.err" "$(cat "$T/ro2.rc")" 2 "Read-only file system" && [ "$(cat "$T/ro.ls")" = kept ] &&
     ok "read-only folder, missing parent: nothing left" || { bad "read-only, missing parent"; show "$(cat "$T/ro2.rc")" "$T/ro2.err"; cat "$T/ro.ls"; }
   one_line_error "$T/full.err" "$(cat "$T/full.rc")" 2 "No space left on device" && [ "$(cat "$T/full.ls")" = fill ] &&
+    grep -q "^error: $T/full/x/out/[a-z.]*: cannot write" "$T/full.err" &&
     ok "full disk: one line, no partial output, created parent removed" ||
     { bad "full disk"; show "$(cat "$T/full.rc")" "$T/full.err"; cat "$T/full.ls"; }
 else
