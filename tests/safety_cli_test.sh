@@ -64,6 +64,11 @@ echo notes >"$T/mine/notes.txt"
 one_line_error "$T/e" $rc 2 "'notes.txt', which rackscale did not write" && [ -f "$T/mine/notes.txt" ] &&
   ok "a user's file in a marked folder blocks --force" || { bad "user's file in marked folder"; show $rc "$T/e"; }
 
+# `site` twice into the same folder: the second, with --force, replaces the first.
+SITE=(--set workload.max_requests=5 --set power.site_budget=1MW)
+"$BIN" site --out "$T/site" "${SITE[@]}" >/dev/null 2>&1 && "$BIN" site --out "$T/site" --force "${SITE[@]}" >/dev/null 2>"$T/e" &&
+  [ -s "$T/site/site.csv" ] && ok "site --force replaces its own folder" || { bad "site --force"; show 1 "$T/e"; }
+
 # 4. Unwritable places: one line naming the path and the reason, exit 2, nothing left.
 "$BIN" run --out /proc/forbidden "${SHORT[@]}" >/dev/null 2>"$T/e"; rc=$?
 one_line_error "$T/e" $rc 2 "/proc/forbidden" && ! grep -q terminate "$T/e" && ok "unwritable --out /proc/forbidden" ||
