@@ -118,6 +118,16 @@ else
   echo "note: skipped the read-only and full file system tests (no mount namespace available to this user)"
 fi
 
+# The same without mounts (CI containers may not allow them): a folder this user cannot write (as root: run as
+# nobody), and a file size limit (ulimit -f, with SIGXFSZ ignored so that the write fails with EFBIG instead).
+mkdir -p "$T/locked/kept" && chmod 555 "$T/locked"
+"${as_user[@]}" "$BIN" run --out "$T/locked/out" "${SHORT[@]}" >/dev/null 2>"$T/e"; rc=$?
+one_line_error "$T/e" $rc 2 "Permission denied" && grep -qF "$T/locked" "$T/e" && [ "$(ls -A "$T/locked")" = kept ] &&
+  ok "a folder this user cannot write" || { bad "unwritable folder"; show $rc "$T/e"; }
+(trap '' XFSZ; ulimit -f 8; "$BIN" run --out "$T/fsize/x/out" --set workload.max_requests=400 >/dev/null 2>"$T/e"); rc=$?
+one_line_error "$T/e" $rc 2 "File too large" && grep -q "^error: $T/fsize/x/out/[a-z.]*: cannot write" "$T/e" && [ ! -e "$T/fsize" ] &&
+  ok "file size limit: one line, no partial output, created parents removed" || { bad "file size limit"; show $rc "$T/e"; }
+
 # 8. SIGINT and SIGTERM remove the unfinished output; one line; the shell sees 130 / 143.
 wait_staging() {  # dir -> 0 once a staging folder exists in it (at most 20 s)
   for _ in $(seq 200); do ls -A "$1" 2>/dev/null | grep -q '\.staging\.' && return 0; sleep 0.1; done; return 1
