@@ -7,6 +7,7 @@
 #include <cstring>
 #include <exception>
 #include <thread>
+#include <time.h>
 #include <unistd.h>
 #include <utility>
 #include <vector>
@@ -40,8 +41,12 @@ void on_signal(int sig) {
   if (::write(g_pipe[1], &b, 1) < 0) {
   }
   errno = saved;
-  if (sig == SIGABRT)
-    for (;;) ::pause();  // returning would let abort() kill the process before the watcher cleans up
+  if (sig == SIGABRT) {  // returning would let abort() kill the process before the watcher cleans up
+    struct timespec ten_s {10, 0};
+    while (::nanosleep(&ten_s, &ten_s) != 0 && errno == EINTR) {
+    }
+    ::_exit(70);  // the watcher could not finish (it may be the thread that aborted): never hang
+  }
 }
 
 void write_stderr(const std::string& s) {

@@ -28,6 +28,14 @@ namespace rs {
 namespace {
 
 std::string g_command_line = "rackscale";
+std::vector<std::pair<fs::path, fs::path>> g_staging_to_final;  // live OutputDirs, for error messages
+
+// The path a user knows: a file in a staging folder is named by its final place.
+std::string shown(const fs::path& p) {
+  for (const auto& [staging, final_dir] : g_staging_to_final)
+    if (p.parent_path() == staging) return (final_dir / p.filename()).string();
+  return p.string();
+}
 
 std::string errno_text(int e) { return std::strerror(e); }
 
@@ -108,6 +116,10 @@ void remove_stale_staging(const fs::path& parent, const std::string& prefix) {
     if (!fs::is_directory(fs::symlink_status(e.path(), ec)) || !read_output_marker(e.path())) continue;
     fs::remove_all(e.path(), ec);
   }
+}
+
+void forget_staging(const fs::path& staging) {
+  std::erase_if(g_staging_to_final, [&](const auto& e) { return e.first == staging; });
 }
 
 }  // namespace
@@ -239,10 +251,10 @@ void write_file_atomic(const fs::path& path, std::string_view content) {
   auto give_up = [&](int e, int fd) {
     if (fd >= 0) ::close(fd);
     ::unlink(tmp.c_str());
-    fail(path.string(), "cannot write: " + errno_text(e));
+    fail(shown(path), "cannot write: " + errno_text(e));
   };
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-  if (fd < 0) fail(path.string(), "cannot write: " + errno_text(errno));
+  if (fd < 0) fail(shown(path), "cannot write: " + errno_text(errno));
   for (std::size_t done = 0; done < content.size();) {
     ssize_t n = ::write(fd, content.data() + done, content.size() - done);
     if (n < 0 && errno == EINTR) continue;
@@ -316,6 +328,7 @@ void OutputDir::open() {
     }
   }
   register_cleanup(staging_);
+  g_staging_to_final.emplace_back(staging_, final_);
   mark_output(staging_, OutputState::Staging);
 }
 
@@ -326,6 +339,7 @@ void OutputDir::discard() noexcept {
     if (!staging_.empty()) {
       fs::remove_all(staging_, ec);
       unregister_cleanup(staging_);
+      forget_staging(staging_);
     }
     remove_created(created_parents_);
     created_parents_.clear();
@@ -362,11 +376,13 @@ void OutputDir::commit() {
       cannot(e);
     }
     unregister_cleanup(staging_);
+    forget_staging(staging_);
     staging_ = old;
   }
   // staging_ now holds the replaced outputs (checked above to be rackscale's own), or nothing.
   fs::remove_all(staging_, ec);
   unregister_cleanup(staging_);
+  forget_staging(staging_);
   for (const auto& p : created_parents_) unregister_cleanup(p);
   created_parents_.clear();
   committed_ = true;

@@ -42,7 +42,9 @@ refused "files rackscale did not write" "holds files rackscale did not write" "$
 refused "a symlink to such a folder" "holds files rackscale did not write" "$T/link-foreign"
 refused "a symlink to the current folder's parent" "current folder or one above it" "$T/link-dot"
 refused "a file" "is not a folder" "$T/foreign/data"
-[ "$(cat "$T/foreign/data")" = mine ] && [ -f "$T/home/h" ] && [ -d "$T/repo/.git" ] && [ -f "$T/checkout/file" ] &&
+"$BIN" run --out "$T/results/a" "${SHORT[@]}" >/dev/null 2>&1
+refused "a folder of earlier runs (--out results)" "holds files rackscale did not write" "$T/results"
+[ -s "$T/results/a/summary.csv" ] && [ "$(cat "$T/foreign/data")" = mine ] && [ -f "$T/home/h" ] && [ -d "$T/repo/.git" ] && [ -f "$T/checkout/file" ] &&
   ok "refused places untouched" || bad "refused places untouched"
 
 # 3. A folder rackscale wrote: marker with version and command; kept without --force, replaced with it.
@@ -61,6 +63,11 @@ echo notes >"$T/mine/notes.txt"
 "$BIN" run --out "$T/mine" --force "${SHORT[@]}" >/dev/null 2>"$T/e"; rc=$?
 one_line_error "$T/e" $rc 2 "'notes.txt', which rackscale did not write" && [ -f "$T/mine/notes.txt" ] &&
   ok "a user's file in a marked folder blocks --force" || { bad "user's file in marked folder"; show $rc "$T/e"; }
+
+# `site` twice into the same folder: the second, with --force, replaces the first.
+SITE=(--set workload.max_requests=5 --set power.site_budget=1MW)
+"$BIN" site --out "$T/site" "${SITE[@]}" >/dev/null 2>&1 && "$BIN" site --out "$T/site" --force "${SITE[@]}" >/dev/null 2>"$T/e" &&
+  [ -s "$T/site/site.csv" ] && ok "site --force replaces its own folder" || { bad "site --force"; show 1 "$T/e"; }
 
 # 4. Unwritable places: one line naming the path and the reason, exit 2, nothing left.
 "$BIN" run --out /proc/forbidden "${SHORT[@]}" >/dev/null 2>"$T/e"; rc=$?
@@ -104,11 +111,22 @@ EOF
   one_line_error "$T/ro2.err" "$(cat "$T/ro2.rc")" 2 "Read-only file system" && [ "$(cat "$T/ro.ls")" = kept ] &&
     ok "read-only folder, missing parent: nothing left" || { bad "read-only, missing parent"; show "$(cat "$T/ro2.rc")" "$T/ro2.err"; cat "$T/ro.ls"; }
   one_line_error "$T/full.err" "$(cat "$T/full.rc")" 2 "No space left on device" && [ "$(cat "$T/full.ls")" = fill ] &&
+    grep -q "^error: $T/full/x/out/[a-z.]*: cannot write" "$T/full.err" &&
     ok "full disk: one line, no partial output, created parent removed" ||
     { bad "full disk"; show "$(cat "$T/full.rc")" "$T/full.err"; cat "$T/full.ls"; }
 else
   echo "note: skipped the read-only and full file system tests (no mount namespace available to this user)"
 fi
+
+# The same without mounts (CI containers may not allow them): a folder this user cannot write (as root: run as
+# nobody), and a file size limit (ulimit -f, with SIGXFSZ ignored so that the write fails with EFBIG instead).
+mkdir -p "$T/locked/kept" && chmod 555 "$T/locked"
+"${as_user[@]}" "$BIN" run --out "$T/locked/out" "${SHORT[@]}" >/dev/null 2>"$T/e"; rc=$?
+one_line_error "$T/e" $rc 2 "Permission denied" && grep -qF "$T/locked" "$T/e" && [ "$(ls -A "$T/locked")" = kept ] &&
+  ok "a folder this user cannot write" || { bad "unwritable folder"; show $rc "$T/e"; }
+(trap '' XFSZ; ulimit -f 8; "$BIN" run --out "$T/fsize/x/out" --set workload.max_requests=400 >/dev/null 2>"$T/e"); rc=$?
+one_line_error "$T/e" $rc 2 "File too large" && grep -q "^error: $T/fsize/x/out/[a-z.]*: cannot write" "$T/e" && [ ! -e "$T/fsize" ] &&
+  ok "file size limit: one line, no partial output, created parents removed" || { bad "file size limit"; show $rc "$T/e"; }
 
 # 8. SIGINT and SIGTERM remove the unfinished output; one line; the shell sees 130 / 143.
 wait_staging() {  # dir -> 0 once a staging folder exists in it (at most 20 s)

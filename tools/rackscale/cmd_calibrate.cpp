@@ -71,6 +71,7 @@ void calibrate(const CalibrateOptions& o) {
     args = "--out " + quote(o.out);
     if (o.quick) args += " --quick";
     if (o.resume) args += " --resume";
+    if (o.force) args += " --force";
     if (!o.groups.empty()) args += " --groups " + quote(o.groups);
     if (!o.gpu_preset.empty()) args += " --gpu-preset " + quote(o.gpu_preset);
   }

@@ -69,6 +69,7 @@ void site(const RunOptions& in) {
   w.cell(num(s, "usd_per_gpu_hour") * static_cast<double>(sp.gpus));
   w.end_row();
   w.save(opt.out + "/site.csv");
+  mark_output(opt.out, OutputState::Complete);  // list site.csv in the marker, so that --force may replace the folder
 
   auto W = [](double x) { return format_quantity(x, Dim::Watts); };
   std::cout << fmt::format(

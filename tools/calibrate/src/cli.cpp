@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <sys/stat.h>
 
 #include "groups.hpp"
 
@@ -24,6 +25,7 @@ void print_usage() {
       "  --groups LIST       comma-separated subset of gemm,hbm,attention,layer,launch,power,\n"
       "                      nccl (default: all, in that order)\n"
       "  --resume            keep groups already finished in FILE.partial/ and run the rest\n"
+      "  --force             replace an existing FILE (never done without it)\n"
       "  --gpu-preset NAME   simulator GPU preset (default: guessed from the GPU name;\n"
       "                      h100, h200, b200, gb200, gb300)\n"
       "  --device N          CUDA device index (default 0)\n"
@@ -78,6 +80,9 @@ ParseResult parse_args(int argc, char** argv, Options* o, std::string* err) {
     } else if (a == "--resume") {
       if (!no_value()) return ParseResult::Error;
       o->resume = true;
+    } else if (a == "--force") {
+      if (!no_value()) return ParseResult::Error;
+      o->force = true;
     } else if (a == "--dry-run") {
       if (!no_value()) return ParseResult::Error;
       o->dry_run = true;
@@ -127,6 +132,18 @@ ParseResult parse_args(int argc, char** argv, Options* o, std::string* err) {
   if (o->out.empty() && o->check_profile.empty() && !o->dry_run) {
     *err = "--out FILE is required";
     return ParseResult::Error;
+  }
+  // Never replace a user's file without --force, nor ever a folder (checked before any measurement).
+  struct stat st {};
+  if (!o->out.empty() && !o->dry_run && ::stat(o->out.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) {
+      *err = "--out " + o->out + ": is a folder; the profile is a file and a folder is never replaced";
+      return ParseResult::Error;
+    }
+    if (!o->force && !o->resume) {
+      *err = "--out " + o->out + ": file exists (use --force to replace it, or --resume to continue it)";
+      return ParseResult::Error;
+    }
   }
   if (!o->check_profile.empty() && o->resume) {
     *err = "--check and --resume cannot be combined";

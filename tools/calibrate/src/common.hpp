@@ -14,6 +14,7 @@ struct Options {
   bool quick = false;               // small grid, short measurements
   std::vector<std::string> groups;  // in execution order
   bool resume = false;
+  bool force = false;               // replace an existing --out profile
   std::string gpu_preset;           // empty: guess from the GPU name
   int device = 0;
   std::string check_profile;        // --check PROFILE
