@@ -1,6 +1,7 @@
 #include "models/scenario/run.hpp"
 
 #include <chrono>
+#include <new>
 #include <fmt/format.h>
 #include <ostream>
 
@@ -139,7 +140,12 @@ void run_scenario(const RunOptions& opt, std::ostream& out, std::ostream& log) {
       cc, [&](const Scheduler::Deps& d) { return sched_entry.make(sc.params, sc.at, d); }, std::move(router),
       *st.model, st.memory.kv_blocks, s.serving.block_size, *source, signals);
   cluster.start();
-  engine.run();
+  try {
+    engine.run();
+  } catch (const std::bad_alloc&) {  // a resource limit, not a bug: say which and what to lower
+    fail("", fmt::format("out of memory after {} requests: lower workload.max_requests or run on a machine with more "
+                         "memory", cluster.requests().size()));
+  }
   progress.finish();
   note(fmt::format("  serving: {} of {} replicas received requests (the others stay idle and cost no simulation "
                    "work); one SimGrid host, no per-GPU platform: serving sends no network flows yet, so step times "
