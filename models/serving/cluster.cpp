@@ -66,6 +66,7 @@ void ServingCluster::reschedule(int32_t i, TimeNs before, TimeNs after) {
 }
 
 void ServingCluster::start() {
+  if (!cfg_.host) throw std::logic_error("ServingCluster::start: no host for the serving actor");
   sg4::Actor::create("serving", cfg_.host, Engine::guard([this] { run(true); }));
 }
 
