@@ -32,4 +32,16 @@ timeout 60 "$BIN" run --out "$T/h100" --set hardware.gpu=h100 --set hardware.gpu
 [ $rc -eq 2 ] && [ ! -e "$T/huge" ] && [ "$(wc -l <"$T/huge.err")" -le 1 ] &&
   grep -q "hardware.gpus.*3600000036 replicas of tp=2: at most 2147483647 replicas are supported" "$T/huge.err" \
   && ok "too many replicas: exit 2" || { bad "too many replicas (rc=$rc)"; cat "$T/huge.err"; }
+
+# 5. Running out of memory is a resource limit: one clear line, exit 2, no output (not an abort).
+#    10^7 offline requests all arrive at t = 0 and are held at once (~100 B each) under a 600 MB address
+#    space. Skipped where the binary cannot start under that limit (sanitizer builds reserve more).
+OOM=(--set hardware.gpu=h100 --set hardware.gpus=8 --set parallelism.tp=1 --set model.name=llama-3.1-8b
+     --set workload.synthetic.requests=10000000 --set workload.synthetic.rate=0)
+if (ulimit -v 600000; "$BIN" list gpus >/dev/null 2>&1); then
+  (ulimit -v 600000; "$BIN" run --out "$T/oom" "${OOM[@]}" >/dev/null 2>"$T/oom.err"); rc=$?
+  [ $rc -eq 2 ] && [ ! -e "$T/oom" ] && [ "$(wc -l <"$T/oom.err")" -le 1 ] &&
+    grep -q "^error: out of memory after [0-9]* requests: lower workload.max_requests" "$T/oom.err" \
+    && ok "out of memory: exit 2, one line" || { bad "out of memory (rc=$rc)"; head -c 300 "$T/oom.err"; }
+else ok "out of memory: skipped (cannot start under ulimit -v 600000)"; fi
 finish

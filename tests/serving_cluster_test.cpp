@@ -40,7 +40,7 @@ struct Model {
 
 struct Outcome {
   std::deque<Request> reqs;
-  int64_t replicas_used = 0;
+  int64_t replicas_used = 0, peak_active = 0;
 };
 
 ServingCluster make_cluster(const Model& model, int64_t replicas, bool coalesce, int64_t kv_blocks,
@@ -68,7 +68,7 @@ Outcome run(const Model& model, int64_t replicas, const std::vector<TraceRow>& r
   ServingSignals sig;
   ServingCluster c = make_cluster(model, replicas, coalesce, kv_blocks, src, sig);
   c.run_standalone();
-  return {c.requests(), c.replicas_used()};
+  return {c.requests(), c.replicas_used(), c.peak_active()};
 }
 
 // A request alone on an idle replica (prompt within the token budget): one
@@ -131,6 +131,28 @@ TEST_CASE("a million replicas with a few requests create only the replicas that 
     CHECK(r.first_token == rows[static_cast<std::size_t>(i)].arrival + alone_first_token(model.m, r.input));
     CHECK(r.finish == r.first_token + alone_decode(model.m, r.input, r.output));
   }
+}
+
+TEST_CASE("a replica with nothing left to do is released and created afresh by its next request") {
+  Model model;
+  // One replica, requests 10 s apart (each done long before the next): the same times as alone each time.
+  std::vector<TraceRow> rows;
+  for (int i = 0; i < 4; ++i) rows.push_back({i * 10'000'000'000LL, 300, 20});
+  Outcome o = run(model, 1, rows);
+  CHECK(o.replicas_used == 1);
+  CHECK(o.peak_active == 1);
+  for (const Request& r : o.reqs) {
+    CAPTURE(r.id);
+    CHECK(r.first_token == r.arrival + alone_first_token(model.m, 300));
+    CHECK(r.finish == r.first_token + alone_decode(model.m, 300, 20));
+  }
+  // 40 replicas in turn, never two busy at once.
+  rows.clear();
+  for (int i = 0; i < 40; ++i) rows.push_back({i * 10'000'000'000LL, 300, 20});
+  o = run(model, 100, rows);
+  CHECK(o.replicas_used == 40);
+  CHECK(o.peak_active == 1);
+  CHECK(o.reqs.back().finish == o.reqs.back().arrival + alone_first_token(model.m, 300) + alone_decode(model.m, 300, 20));
 }
 
 TEST_CASE("replicas created never exceed the requests routed, nor the replicas there are") {

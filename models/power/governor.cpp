@@ -6,53 +6,94 @@
 namespace rs {
 
 PowerGovernor::PowerGovernor(const PowerModel& pm, const PowerPlan& plan)
-    : pm_(pm), plan_(plan), interval_ns_(std::max<TimeNs>(1, s_to_ns(plan.control_interval_s))) {
-  busy_.assign(static_cast<std::size_t>(plan_.replicas), 0);
-  divide(std::vector<double>(static_cast<std::size_t>(plan_.replicas), 1.0));  // first interval: all equal
+    : pm_(pm),
+      plan_(plan),
+      interval_ns_(std::max<TimeNs>(1, s_to_ns(plan.control_interval_s))),
+      replicas_(plan.replicas),
+      per_rack_(std::max<int64_t>(1, plan.gpus_per_rack / std::max<int64_t>(1, plan.tp))) {
+  divide();  // first interval: all weights 1
 }
 
-void PowerGovernor::divide(const std::vector<double>& w) {
-  const std::size_t n = w.size();
+// As dividing replica by replica: per_gpu = idle + headroom x (w / wsum) / tp.
+double PowerGovernor::split_share(double gpu_budget, int64_t first, int64_t last, double wsum, double w) const {
   const double tp = static_cast<double>(plan_.tp);
-  share_.assign(n, plan_.gpu_cap_w);
-  // Splits `gpu_budget` (W for the GPUs of replicas [first, last)) above their idle floor by weight.
-  auto split = [&](double gpu_budget, std::size_t first, std::size_t last) {
-    double wsum = 0;
-    for (std::size_t r = first; r < last; ++r) wsum += w[r];
-    double headroom = gpu_budget - static_cast<double>(last - first) * tp * plan_.idle_w;
-    for (std::size_t r = first; r < last; ++r) {
-      double per_gpu = plan_.idle_w + headroom * (w[r] / wsum) / tp;
-      share_[r] = std::min(share_[r], per_gpu);
-    }
-  };
+  double headroom = gpu_budget - static_cast<double>(last - first) * tp * plan_.idle_w;
+  return plan_.idle_w + headroom * (w / wsum) / tp;
+}
+
+void PowerGovernor::divide() {
+  rack_other_w_.clear();
+  rack_weighted_w_.clear();
+  std::vector<int32_t> weighted(weighted_.begin(), weighted_.end());
+  std::sort(weighted.begin(), weighted.end());
   if (plan_.rack_budget_w > 0) {
-    const std::size_t per_rack = static_cast<std::size_t>(plan_.gpus_per_rack / plan_.tp);
-    for (int64_t k = 0; k < plan_.racks; ++k) {
-      std::size_t first = static_cast<std::size_t>(k) * per_rack, last = std::min(n, first + per_rack);
-      split(plan_.rack_budget_w - plan_.host_w_in_rack(k), first, last);
+    // Racks holding a weighted replica: each replica's share (the rack's weight sum added in replica order).
+    for (std::size_t i = 0; i < weighted.size();) {
+      const int64_t k = weighted[i] / per_rack_, first = k * per_rack_, last = std::min(replicas_, first + per_rack_);
+      if (k >= plan_.racks) break;  // outside every rack: no rack budget applies
+      double wsum = 0;
+      for (int64_t r = first; r < last; ++r) wsum += weight(static_cast<int32_t>(r));
+      const double budget = plan_.rack_budget_w - plan_.host_w_in_rack(k);
+      rack_other_w_[k] = split_share(budget, first, last, wsum, other_weight_);
+      for (; i < weighted.size() && weighted[i] < last; ++i)
+        rack_weighted_w_[weighted[i]] = split_share(budget, first, last, wsum, 1.0);
     }
   }
-  if (plan_.site_budget_w > 0)
-    split((plan_.site_budget_w - plan_.network_total_w()) / plan_.pue - plan_.host_total_w(), 0, n);
+  if (plan_.site_budget_w > 0) {
+    double wsum = 0;
+    std::size_t p = 0;
+    for (int64_t r = 0; r < replicas_; ++r) {
+      if (p < weighted.size() && weighted[p] == r) {
+        wsum += 1.0;
+        ++p;
+      } else {
+        wsum += other_weight_;
+      }
+    }
+    const double budget = (plan_.site_budget_w - plan_.network_total_w()) / plan_.pue - plan_.host_total_w();
+    site_busy_w_ = split_share(budget, 0, replicas_, wsum, 1.0);
+    site_other_w_ = split_share(budget, 0, replicas_, wsum, other_weight_);
+  }
+}
+
+double PowerGovernor::rack_share(int32_t replica) const {
+  if (auto it = rack_weighted_w_.find(replica); it != rack_weighted_w_.end()) return it->second;
+  const int64_t k = replica / per_rack_;
+  if (k >= plan_.racks) return plan_.gpu_cap_w;  // outside every rack: no rack budget applies
+  auto [it, fresh] = rack_other_w_.try_emplace(k, 0.0);
+  if (fresh) {  // a rack with no weighted replica: every weight is other_weight_
+    const int64_t first = k * per_rack_, last = std::min(replicas_, first + per_rack_);
+    double wsum = 0;
+    for (int64_t r = first; r < last; ++r) wsum += other_weight_;
+    it->second = split_share(plan_.rack_budget_w - plan_.host_w_in_rack(k), first, last, wsum, other_weight_);
+  }
+  return it->second;
+}
+
+double PowerGovernor::share_w(int32_t replica) const {
+  double share = plan_.gpu_cap_w;
+  if (plan_.rack_budget_w > 0) share = std::min(share, rack_share(replica));
+  if (plan_.site_budget_w > 0) share = std::min(share, weighted_.count(replica) ? site_busy_w_ : site_other_w_);
+  return share;
 }
 
 void PowerGovernor::enter(int32_t replica, TimeNs start) {
   const int64_t k = start / interval_ns_;
   if (k > current_) {
     // New interval: weights from the one just before it (all idle if intervals were skipped).
-    const double idle_w = std::max(plan_.idle_share, 1e-3);
-    std::vector<double> w(busy_.size());
-    for (std::size_t r = 0; r < w.size(); ++r) w[r] = (k == current_ + 1 && busy_[r]) ? 1.0 : idle_w;
-    divide(w);
-    std::fill(busy_.begin(), busy_.end(), 0);
+    weighted_.clear();
+    if (k == current_ + 1) weighted_.swap(busy_);
+    busy_.clear();
+    other_weight_ = std::max(plan_.idle_share, 1e-3);
+    divide();
     current_ = k;
   }
-  busy_[static_cast<std::size_t>(replica)] = 1;
+  busy_.insert(replica);
 }
 
 template <class TimeAt>
 StepTiming PowerGovernor::choose(int32_t replica, const StepParts& parts, TimeAt time_at) {
-  const double share = share_[static_cast<std::size_t>(replica)];
+  const double share = share_w(replica);
   if (share >= pm_.full_w) return {time_at(0), 0};
   const int32_t last = pm_.levels() - 1;
   TimeNs t = 0;

@@ -1,6 +1,7 @@
 #include "models/scenario/run.hpp"
 
 #include <chrono>
+#include <new>
 #include <fmt/format.h>
 #include <ostream>
 
@@ -128,12 +129,17 @@ void run_scenario(const RunOptions& opt, std::ostream& out, std::ostream& log) {
       cc, [&](const Scheduler::Deps& d) { return sched_entry.make(sc.params, sc.at, d); }, std::move(router),
       *st.model, st.memory.kv_blocks, s.serving.block_size, *source, signals);
   cluster.start();
-  engine.run();
+  try {
+    engine.run();
+  } catch (const std::bad_alloc&) {  // a resource limit, not a bug: say which and what to lower
+    fail("", fmt::format("out of memory after {} requests: lower workload.max_requests or run on a machine with more "
+                         "memory", cluster.requests().size()));
+  }
   progress.finish();
-  note(fmt::format("  serving: {} of {} replicas received requests (the others stay idle and cost no simulation "
-                   "work); one SimGrid host, no per-GPU platform: serving sends no network flows yet, so step times "
-                   "come from the iteration model alone and the platform cannot change them",
-                   cluster.replicas_used(), st.replicas));
+  note(fmt::format("  serving: {} of {} replicas received requests, at most {} had work at once (a replica exists "
+                   "only while it has work); one SimGrid host, no per-GPU platform: serving sends no network flows "
+                   "yet, so step times come from the iteration model alone and the platform cannot change them",
+                   cluster.replicas_used(), st.replicas, cluster.peak_active()));
 
   SummaryContext ctx{s.hardware.gpus, st.replicas, st.tp, st.memory.kv_tokens, s.slo.ttft, s.slo.itl, st.cal.name,
                      st.cal.kind_label()};

@@ -1,5 +1,6 @@
 #include "models/serving/cluster.hpp"
 
+#include <algorithm>
 #include <simgrid/s4u.hpp>
 #include <stdexcept>
 
@@ -50,7 +51,11 @@ bool ServingCluster::admissible(const Request& r) const {
 
 Replica& ServingCluster::replica(int32_t i) {
   auto& slot = replicas_[i];
-  if (!slot) slot = std::make_unique<Replica>(i, rcfg_);
+  if (!slot) {
+    slot = std::make_unique<Replica>(i, rcfg_);
+    used_.insert(i);
+    peak_active_ = std::max(peak_active_, static_cast<int64_t>(replicas_.size()));
+  }
   return *slot;
 }
 
@@ -61,6 +66,7 @@ void ServingCluster::reschedule(int32_t i, TimeNs before, TimeNs after) {
 }
 
 void ServingCluster::start() {
+  if (!cfg_.host) throw std::logic_error("ServingCluster::start: no host for the serving actor");
   sg4::Actor::create("serving", cfg_.host, Engine::guard([this] { run(true); }));
 }
 
@@ -103,7 +109,11 @@ void ServingCluster::run(bool with_simgrid) {
       calendar_.erase(calendar_.begin());
       Replica& rep = *replicas_.at(i);
       rep.advance();
-      if (rep.next_event() != kNever) calendar_.emplace(rep.next_event(), i);
+      if (rep.next_event() != kNever) {
+        calendar_.emplace(rep.next_event(), i);
+      } else if (rep.releasable()) {
+        replicas_.erase(i);  // back in its initial state: created again by its next request
+      }
     }
   }
 }

@@ -2,8 +2,9 @@
 // The serving system of a run: replicas, a router, and one SimGrid actor that
 // replays the workload stream and advances the replicas through an event
 // calendar. The cost follows the work: a replica (scheduler, KV cache) exists
-// only once a request is routed to it, the calendar holds only replicas with
-// a step in flight, and the actor count is one whatever the GPU count.
+// only from the request routed to it until it has nothing left to do, the
+// calendar holds only replicas with a step in flight, and the actor count is
+// one whatever the GPU count.
 //
 // Order of events at one instant: arrivals first (in stream order), then the
 // replicas' events by replica id. Outputs do not depend on it beyond that
@@ -14,6 +15,7 @@
 #include <memory>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "models/serving/replica.hpp"
@@ -53,8 +55,10 @@ class ServingCluster {
   // Runs the whole stream without SimGrid (same events, same order; for tests and tools).
   void run_standalone();
   const std::deque<Request>& requests() const { return requests_; }
-  // Replicas that received at least one request (the only ones that exist).
-  int64_t replicas_used() const { return static_cast<int64_t>(replicas_.size()); }
+  // Replicas that received at least one request.
+  int64_t replicas_used() const { return static_cast<int64_t>(used_.size()); }
+  // Most replicas in existence at once (those with work: idle ones are released).
+  int64_t peak_active() const { return peak_active_; }
 
  private:
   class Loads;
@@ -70,7 +74,9 @@ class ServingCluster {
   std::unique_ptr<Loads> loads_;
   RequestSource& source_;
   const ServingSignals& sig_;
-  std::unordered_map<int32_t, std::unique_ptr<Replica>> replicas_;
+  std::unordered_map<int32_t, std::unique_ptr<Replica>> replicas_;  // replicas with work
+  std::unordered_set<int32_t> used_;
+  int64_t peak_active_ = 0;
   std::set<std::pair<TimeNs, int32_t>> calendar_;  // (next event, replica) of replicas with one
   std::deque<Request> requests_;  // stable addresses
 };

@@ -7,9 +7,9 @@
 // bit-identical results to stepping one iteration at a time because times
 // are integer nanoseconds and the same functions compute each step.
 //
-// A replica is created when it receives its first request (its scheduler and
-// KV cache with it) and holds no SimGrid actor or stack: an idle replica
-// costs nothing.
+// A replica is created when a request is routed to it (its scheduler and KV
+// cache with it), released when it has nothing left to do, and holds no
+// SimGrid actor or stack: an idle replica costs nothing.
 #include <functional>
 #include <memory>
 #include <vector>
@@ -52,6 +52,13 @@ class Replica {
   void advance();
   ReplicaLoad load() const;
   Scheduler& scheduler() { return *sched_; }
+  // Nothing to do and nothing held (queues empty, every KV block free): the
+  // replica is in the state it was created in, so the cluster may release it
+  // and create it afresh on its next request. (A KV cache that keeps content
+  // across idle periods, such as a prefix cache, must report false here.)
+  bool releasable() const {
+    return phase_ == Phase::waiting && inbox_.empty() && sched_->idle() && kv_.free() == kv_.total();
+  }
 
  private:
   enum class Phase : uint8_t { waiting, step, window, stopped };

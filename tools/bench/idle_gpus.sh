@@ -26,6 +26,9 @@ measure() {  # label, binary, gpus, out
 }
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(uname -n) $(nproc) cores;$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2); load $(cut -d' ' -f1-3 /proc/loadavg)"
 for n in $SIZES; do measure new "$BIN" "$n" "$T/new-$n"; done
+# The power governor (caps and budgets) at the largest size.
+BIG=${SIZES##* }
+ARGS+=(--set power.rack_budget=75kW); measure rack75kW "$BIN" "$BIG" "$T/rack"; unset 'ARGS[${#ARGS[@]}-1]'; unset 'ARGS[${#ARGS[@]}-1]'
 [ -n "$BASE" ] || exit 0
 for n in $CMP_SIZES; do
   [ -d "$T/new-$n" ] || measure new "$BIN" "$n" "$T/new-$n"
