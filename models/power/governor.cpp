@@ -29,11 +29,10 @@ void PowerGovernor::divide(const std::vector<double>& w) {
     const std::size_t per_rack = static_cast<std::size_t>(plan_.gpus_per_rack / plan_.tp);
     for (int64_t k = 0; k < plan_.racks; ++k) {
       std::size_t first = static_cast<std::size_t>(k) * per_rack, last = std::min(n, first + per_rack);
-      split(plan_.rack_budget_w - plan_.host_w_in_rack(k), first, last);
+      split(plan_.rack_replica_budget_w(k), first, last);
     }
   }
-  if (plan_.site_budget_w > 0)
-    split((plan_.site_budget_w - plan_.network_total_w()) / plan_.pue - plan_.host_total_w(), 0, n);
+  if (plan_.site_budget_w > 0) split(plan_.site_replica_budget_w(), 0, n);
 }
 
 void PowerGovernor::enter(int32_t replica, TimeNs start) {
