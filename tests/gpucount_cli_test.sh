@@ -53,4 +53,12 @@ else bad "topo show: 1,000 GB200 layout"; cat "$T/show.txt"; fi
 "$BIN" topo check $H100 --set hardware.gpus=12 --set parallelism.tp=8 --set topology.kind=hgx-ib >"$T/check.txt" 2>&1
 if grep -q "^warning: 4 of the 12 GPUs stay idle" "$T/check.txt"; then ok "topo check: 12 H100 at tp=8 warns"
 else bad "topo check: 12 H100 at tp=8 warns"; cat "$T/check.txt"; fi
+# Collectives on a fleet with a partial rack: whole racks run (the partial rack's NIC
+# slots without a GPU are left out of the platform); reaching into it is an error.
+if "$BIN" collective --set hardware.gpus=1000 --set topology.kind=nvl72-efa --op send_recv --gpus 144 --sizes 64M \
+     >"$T/coll.txt" 2>&1 && grep -q "^ *67108864 .* direct" "$T/coll.txt"; then ok "collective on 2 of 14 racks"
+else bad "collective on 2 of 14 racks"; cat "$T/coll.txt"; fi
+"$BIN" collective --set hardware.gpus=1000 --set topology.kind=nvl72-efa --sizes 64M >/dev/null 2>"$T/coll.err"; rc=$?
+if [ $rc -eq 2 ] && grep -qF "1000 GPUs span NVLink domains of 72: use at most 72 or a multiple of 72" "$T/coll.err"
+then ok "collective into the partial rack: exit 2"; else bad "collective into the partial rack (rc=$rc)"; cat "$T/coll.err"; fi
 finish
