@@ -60,7 +60,7 @@ expect_error "unknown GPU" "unknown GPU 'gb2000' (known: b200, gb200, gb300, h10
 expect_error "unknown model" "unknown model 'llama-3.1-7b'" --set model.name=llama-3.1-7b
 expect_error "TP larger than domain" "tp=16 is larger than the NVLink domain (8 GPUs in hgx)" --set hardware.gpu=h100 --set hardware.gpus=16 --set parallelism.tp=16
 expect_error "TP not dividing domain" "tp=16 does not divide the NVLink domain of 72 GPUs" --set parallelism.tp=16
-expect_error "GPUs not whole domains" "hardware.gpus=12 is not a whole number of hgx domains of 8" --set hardware.gpu=h100 --set hardware.gpus=12
+expect_error "GPU count below 1" "hardware.gpus: must be >= 1, got 0" --set hardware.gpu=h100 --set hardware.gpus=0
 expect_error "model does not fit" "llama-3.1-405b (bf16) does not fit on 8 GPUs" --set hardware.gpu=h100 --set hardware.gpus=8 --set model.name=llama-3.1-405b
 expect_error "missing trace" "trace file '/nonexistent/trace.csv' not found" --set workload.trace=/nonexistent/trace.csv
 expect_error "malformed trace row" "bad_azure.csv:3: ContextTokens must be a positive integer" --set workload.trace="$SRC/tests/data/bad_azure.csv"
@@ -233,8 +233,8 @@ expect_check_error "TP larger than a domain (with pp)" "--set parallelism.tp=16:
   --set hardware.gpu=h100 --set hardware.gpus=16 --set topology.kind=hgx-efa --set parallelism.tp=16 --set parallelism.pp=2
 expect_check_error "TP not dividing a domain" "--set parallelism.tp=16: tp=16 does not divide the NVLink domain of 72 GPUs" \
   "$EX/nvl72x16-efa.yaml" --set parallelism.tp=16 --set parallelism.pp=2
-expect_check_error "instance not dividing the GPUs" "--set parallelism.pp=4: a model instance of pp=4 x ep=64 = 256 GPUs does not divide the 1152 GPUs" \
-  "$EX/nvl72x16-efa.yaml" $DS --set parallelism.ep=64 --set parallelism.pp=4
+expect_check_error "instance larger than the GPUs" "--set parallelism.pp=8: a model instance of pp=8 x ep=256 = 2048 GPUs needs more than the 1152 GPUs" \
+  "$EX/nvl72x16-efa.yaml" $DS --set parallelism.ep=256 --set parallelism.pp=8
 expect_check_error "pp above the layers" "--set parallelism.pp=200: pp=200 is more pipeline stages than the 126 layers of llama-3.1-405b" \
   --set model.name=llama-3.1-405b --set parallelism.pp=200
 expect_check_error "pp with auto tp" "--set parallelism.pp=2: parallelism.tp=0 (auto) is chosen by the serving memory plan" --set parallelism.pp=2

@@ -129,3 +129,25 @@ TEST_CASE("the meter integrates step energy and clips at the end of the span") {
   CHECK(t.output_tokens == 4);  // the clipped step's tokens come after the end
   CHECK(t.decode_gpu_s == doctest::Approx(1.5 * ns_to_s(d)).epsilon(1e-6));
 }
+
+TEST_CASE("idle GPUs and a partial node: idle floor, non-GPU power and the replicas' rack budget by hand") {
+  // 12 H100 at tp=8: node 0 (8 GPUs, one replica), node 1 with 4 idle GPUs drawing
+  // 4 x 575 W = 2300 W non-GPU (h100.yaml tray_host_power), one rack.
+  Fixture f;
+  PowerPlan p = f.plan(12);
+  p.tp = 8, p.replicas = 1, p.idle_gpus = 4, p.domains = 2, p.racks = 1;
+  p.host_w_partial = 2300;
+  CHECK(p.host_total_w() == doctest::Approx(4600 + 2300));
+  CHECK(p.host_w_in_rack(0) == doctest::Approx(6900));
+  // Budget 800 W above the rack's idle floor (12 x 100 W + 6900 W): the replica's 8 GPUs get
+  // all of it, 100 W each above idle; the idle GPUs keep their idle draw out of the split.
+  p.rack_budget_w = 12 * f.pm.idle_w + 6900 + 800;
+  CHECK(p.rack_replica_budget_w(0) == doctest::Approx(8 * f.pm.idle_w + 800));
+  PowerGovernor g(f.pm, p);
+  CHECK(g.share_w(0) == doctest::Approx(f.pm.idle_w + 100));
+  // Idle meter: all 12 GPUs at idle + both nodes' non-GPU power, x PUE 1.25, + 12 x 20 W network.
+  ServingSignals sig;
+  p.rack_budget_w = 0;
+  PowerMeter m(sig, f.pm, p, s_to_ns(2));
+  CHECK(m.totals().avg_w == doctest::Approx((12 * 100.0 + 6900) * 1.25 + 12 * 20));
+}

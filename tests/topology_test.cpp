@@ -138,6 +138,113 @@ TEST_CASE("exact structural bisection equals max-flow on small trees, regular an
   CHECK(irregular >= 30);
 }
 
+TEST_CASE("a partial last domain: GPUs, NICs per rail, bisection by hand") {
+  // Domains of 2, 2 and 1 GPU, one rail, radix 4: leaf 2 down / 2 up, one domain per leaf.
+  // Balanced: one domain against two; the cheapest isolates the 1-GPU domain: its one 1 GB/s NIC.
+  FabricSpec s = spec(3, 2, 1, 4, 1);
+  s.last_domain_gpus = 1;
+  Fabric f(s, "t");
+  CHECK(f.gpus() == 5);
+  CHECK(f.analyze().bisection_Bps == doctest::Approx(1e9));
+  CHECK(graph_bisection(f.graph(), 3) == doctest::Approx(1e9));
+  // 66 GPUs on 4 rails: GPU i on rail i % 4 -> 17, 17, 16, 16.
+  FabricSpec r = spec(2, 72, 4, 64, 1);
+  r.last_domain_gpus = 66;
+  Fabric fr(r, "t");
+  CHECK(fr.nics_on_rail(1, 0) == 17);
+  CHECK(fr.nics_on_rail(1, 3) == 16);
+  CHECK(fr.nics_on_rail(0, 3) == 18);
+  CHECK_FALSE(fr.bisection_is_exact());
+  r.last_domain_gpus = 64;
+  CHECK(Fabric(r, "t").bisection_is_exact());
+  r.last_domain_gpus = 73;
+  CHECK_THROWS_WITH_AS(Fabric(r, "w"), doctest::Contains("the last NVLink domain has 73 GPUs, not 1 to 72"), InputError);
+}
+
+TEST_CASE("structural bisection with a partial last domain: equal to max-flow when it fills its rails evenly, else an "
+          "upper bound") {
+  int exact = 0, bound = 0;
+  for (int64_t tiers : {0, 3})
+    for (int64_t rails : {1, 2, 4})
+      for (double os : {1.0, 3.0})
+        for (int64_t domains = 2; domains <= 7; ++domains)
+          for (int64_t last = 1; last < 4; ++last) {
+            FabricSpec s = spec(domains, 4, rails, 8, os, tiers);
+            s.last_domain_gpus = last;
+            Fabric f(s, "t");
+            FabricAnalysis a = f.analyze();
+            TopoGraph g = f.graph();
+            CAPTURE(tiers);
+            CAPTURE(rails);
+            CAPTURE(os);
+            CAPTURE(domains);
+            CAPTURE(last);
+            CHECK(a.gpus == (domains - 1) * 4 + last);
+            const double flow = graph_bisection(g, domains);
+            if (a.bisection_exact) {
+              CHECK(flow == doctest::Approx(a.bisection_Bps));
+              ++exact;
+            } else {
+              CHECK(flow <= a.bisection_Bps * (1 + 1e-9));
+              ++bound;
+            }
+            CHECK(graph_gpu_diameter(g) == a.diameter_hops);
+          }
+  CHECK(exact >= 40);
+  CHECK(bound >= 40);
+}
+
+TEST_CASE("any hardware.gpus: NVLink-domain and scale-out kinds lay out a partial last domain") {
+  GpuSpec gb200 = load_gpu("gb200"), h100 = load_gpu("h100");
+  YAML::Node none(YAML::NodeType::Map);
+  auto make = [&](const char* kind, const GpuSpec& g, int64_t gpus, YAML::Node p = YAML::Node(YAML::NodeType::Map)) {
+    return Registry<Topology>::get(kind, "", "topology").make(p, {}, {&g, gpus, "w"});
+  };
+  CHECK(make("hgx", h100, 12)->describe() == "1 full HGX node + 1 node with 4 GPUs");
+  CHECK(make("hgx", h100, 12)->fabric().gpus() == 12);
+  CHECK(make("nvl72", gb200, 4)->describe() == "1 NVL72 rack with 4 of 72 GPUs");
+  auto ib = make("nvl72-ib", gb200, 1000);
+  CHECK(ib->fabric().spec().domains == 14);
+  CHECK(ib->fabric().gpus() == 1000);
+  CHECK(ib->describe().starts_with("13 full NVL72 racks + 1 rack with 64 GPUs on InfiniBand"));
+  CHECK(ib->packaging() == Packaging::nvl_rack);
+  CHECK(make("nvl72-ib", gb200, 1000, YAML::Load("{racks: 14}"))->fabric().gpus() == 1000);
+  CHECK_THROWS_WITH_AS(make("nvl72-ib", gb200, 1000, YAML::Load("{racks: 13}")),
+                       doctest::Contains("13 racks x 72 GPUs = 936 GPUs, but hardware.gpus=1000 fills 14 racks (13 full NVL72 racks + 1 "
+                                         "rack with 64 GPUs)"), InputError);
+  auto nodes = make("hgx-efa", h100, 20);  // 2 full nodes + 4 GPUs
+  CHECK(nodes->fabric().spec().domains == 3);
+  CHECK(nodes->packaging() == Packaging::hgx_node);
+  CHECK_THROWS_WITH_AS(make("hgx", h100, 0), doctest::Contains("w: hardware.gpus=0: a topology needs at least one GPU"),
+                       InputError);
+  // The hosts of a partial layout: one per GPU (SimGrid, in a child process).
+  std::vector<double> hosts = in_child([] {
+    Engine eng;
+    GpuSpec g = load_gpu("h100");
+    auto t = Registry<Topology>::get("hgx", "", "topology").make(YAML::Node(YAML::NodeType::Map), {}, {&g, 12, "w"});
+    return std::vector<double>{static_cast<double>(t->build().size())};
+  });
+  REQUIRE(hosts.size() == 1);
+  CHECK(hosts[0] == 12);
+}
+
+TEST_CASE("scale-out NIC and switch figures come from the GPU preset, with its source") {
+  GpuSpec gb300 = load_gpu("gb300");
+  auto t = Registry<Topology>::get("nvl72-ib", "", "topology").make(YAML::Node(YAML::NodeType::Map), {}, {&gb300, 144, "w"});
+  CHECK(t->fabric().spec().nic_bw * 8 == doctest::Approx(800e9));  // XDR, ConnectX-8
+  CHECK(t->fabric().spec().radix == 144);                          // Quantum-X800
+  bool sourced = false;
+  for (const auto& l : t->sources()) sourced = sourced || l.starts_with("nic_bandwidth: gb300 preset: InfiniBand XDR");
+  CHECK(sourced);
+  GpuSpec bare = gb300;
+  bare.ib_nic_bandwidth = Sourced{};
+  CHECK_THROWS_WITH_AS(
+      Registry<Topology>::get("nvl72-ib", "", "topology").make(YAML::Node(YAML::NodeType::Map), {}, {&bare, 144, "w"}),
+      doctest::Contains("w: GPU 'gb300' has no ib_nic_bandwidth in its preset (models/hardware/gb300.yaml): set "
+                        "topology.nic_bandwidth"),
+      InputError);
+}
+
 TEST_CASE("explicit pod size: whole leaf groups, fits the aggregation switches, bisection still exact") {
   // radix 8, os 1, one rail of single-GPU domains: leaf 4 down / 4 up, 4 domains
   // per leaf, at most 4 leaves per pod. Pods of 8 domains = 2 leaves.
@@ -192,7 +299,8 @@ TEST_CASE("registered scale-out kinds check their GPU count and params") {
   CHECK(t->fabric().spec().domains == 16);
   CHECK(t->fabric().spec().nic_bw == doctest::Approx(400e9 / 8));  // p6e-gb200: 28.8 Tbit/s / 72
   YAML::Node racks = YAML::Load("{racks: 8}");
-  CHECK_THROWS_WITH_AS(e.make(racks, {}, {&gb200, 1152, "w", "s.yaml:4:3"}), doctest::Contains("s.yaml:4:3: 8 racks"),
+  CHECK_THROWS_WITH_AS(e.make(racks, {}, {&gb200, 1152, "w", "s.yaml:4:3"}),
+                       doctest::Contains("s.yaml:4:3: 8 racks x 72 GPUs = 576 GPUs, but hardware.gpus=1152 fills 16 racks"),
                        InputError);
   auto pods = e.make(YAML::Load("{racks_per_pod: 6}"), {}, {&gb200, 1152, "w"});
   CHECK(pods->fabric().pods() == 3);  // 6 + 6 + 4 racks
@@ -273,7 +381,33 @@ TEST_CASE("placement: TP inside domains, EP cross-domain traffic and PP stage li
   CHECK_THROWS_WITH_AS(check_placement(f, {3, 1, 1}, w), doctest::Contains("s:tp: tp=3 does not divide"), InputError);
   CHECK_THROWS_WITH_AS(check_placement(f, {4, 6, 1}, w), doctest::Contains("s:ep: ep=6 is not a multiple of tp=4"),
                        InputError);
-  CHECK_THROWS_WITH_AS(check_placement(f, {8, 1, 2}, w), doctest::Contains("s:pp: a model instance of pp=2 x tp=8"),
+  CHECK_THROWS_WITH_AS(check_placement(f, {8, 1, 4}, w),
+                       doctest::Contains("s:pp: a model instance of pp=4 x tp=8 = 32 GPUs needs more than the 24 GPUs"),
+                       InputError);
+  // pp=2 x tp=8 = 16 GPUs: one instance, the last 8 GPUs idle (a warning, not an error).
+  PlacementReport idle = check_placement(f, {8, 1, 2}, w);
+  CHECK(idle.instances == 1);
+  CHECK(idle.idle_gpus == 8);
+  REQUIRE(idle.warnings.size() == 1);
+  CHECK(idle.warnings[0].find("8 of the 24 GPUs stay idle") != std::string::npos);
+}
+
+TEST_CASE("placement on a partial last domain: TP groups per domain, tp larger than the only domain refused") {
+  // 2 domains: 8 GPUs + 4 GPUs. tp=8: one group in domain 0, domain 1's 4 GPUs idle.
+  FabricSpec s = spec(2, 8, 1, 16, 1);
+  s.last_domain_gpus = 4;
+  Fabric f(s, "t");
+  ParallelWhere w{"s:tp", "s:ep", "s:pp"};
+  PlacementReport r = check_placement(f, {8, 1, 1}, w);
+  CHECK(r.instances == 1);
+  CHECK(r.idle_gpus == 4);
+  CHECK(check_placement(f, {4, 1, 1}, w).instances == 3);
+  FabricSpec lone = spec(1, 8, 1, 16, 1);
+  lone.name = "none";
+  lone.last_domain_gpus = 4;  // 4 H100 of one HGX node
+  CHECK_THROWS_WITH_AS(check_placement(Fabric(lone, "t"), {8, 1, 1}, w),
+                       doctest::Contains("s:tp: tp=8 is larger than the NVLink domain: hardware.gpus=4 makes one domain "
+                                         "of 4 GPUs"),
                        InputError);
 }
 

@@ -36,6 +36,8 @@ std::string vertex_name(const VProp& v) {
 Fabric::Fabric(const FabricSpec& spec, const std::string& where, const std::string& where_pods) : s_(spec) {
   const std::string& wpod = where_pods.empty() ? where : where_pods;
   if (s_.domains < 1 || s_.domain_size < 1) fail(where, "a topology needs at least one GPU");
+  if (s_.last_domain_gpus < 0 || s_.last_domain_gpus > s_.domain_size)
+    fail(where, fmt::format("the last NVLink domain has {} GPUs, not 1 to {}", s_.last_domain_gpus, s_.domain_size));
   if (!scale_out()) return;
   if (s_.oversubscription < 1)
     fail(where, fmt::format("oversubscription {} < 1: a leaf cannot have more up than down ports", s_.oversubscription));
@@ -91,6 +93,12 @@ Fabric::Fabric(const FabricSpec& spec, const std::string& where, const std::stri
   }
 }
 
+int64_t Fabric::nics_on_rail(int64_t d, int64_t rail) const {
+  // GPU i of a domain is on rail i % rails: the first (gpus % rails) rails take one more.
+  const int64_t g = gpus_in_domain(d), r = scale_out() ? s_.rails : 1;
+  return g / r + (rail < g % r ? 1 : 0);
+}
+
 double Fabric::pod_up_bw(int64_t) const {
   return static_cast<double>(aggs_per_pod_ * (s_.radix / 2)) * s_.nic_bw;
 }
@@ -100,9 +108,11 @@ FabricAnalysis Fabric::analyze() const {
   a.gpus = gpus();
   a.domains = s_.domains;
   a.nvlink_links = s_.domain_size > 1 ? gpus() : 0;
+  const int64_t one_domain_diameter = gpus_in_domain(0) > 1 ? 2 : 0;  // GPU - NVSwitch - GPU
+  a.bisection_exact = bisection_is_exact();
   if (!scale_out()) {
     a.connected = s_.domains == 1;
-    a.diameter_hops = s_.domains > 1 ? -1 : (s_.domain_size > 1 ? 2 : 0);
+    a.diameter_hops = s_.domains > 1 ? -1 : one_domain_diameter;
     a.bisection_Bps = structural_bisection();
     return a;
   }
@@ -126,7 +136,7 @@ FabricAnalysis Fabric::analyze() const {
   // -> spine (or agg) -> leaf -> GPU across leaves (a GPU reaches another rail
   // through its NVSwitch in the same number of hops); 6 across pods.
   if (s_.domains == 1)
-    a.diameter_hops = s_.domain_size > 1 ? 2 : 0;
+    a.diameter_hops = one_domain_diameter;
   else if (leaves() == 1)
     a.diameter_hops = 2;
   else
@@ -190,7 +200,7 @@ Fabric::Platform Fabric::build(bool with_gpus, bool per_gpu_nics) const {
     for (int64_t d = 0; d < s_.domains; ++d) {
       sg4::NetZone* rack = sg4::create_star_zone(fmt::format("rack-{}", d));
       rack->set_parent(root);
-      for (int64_t i = 0; i < s_.domain_size; ++i) {
+      for (int64_t i = 0; i < gpus_in_domain(d); ++i) {
         int64_t gi = d * s_.domain_size + i;
         sg4::Host* h = rack->create_host(fmt::format("gpu-{}", gi), 1e15);
         sg4::Link* l = rack->create_split_duplex_link(fmt::format("nvl-{}", gi), s_.nvlink_bw)->set_latency(s_.nvlink_latency);
@@ -228,9 +238,12 @@ Fabric::Platform Fabric::build(bool with_gpus, bool per_gpu_nics) const {
   for (int64_t d = 0; d < s_.domains; ++d) {
     for (int64_t e = 0; e < pf.rails; ++e) {
       int64_t rail = e % s_.rails;
+      // A partial last domain: no NIC for a GPU slot it lacks, fewer on some rails.
+      const int64_t nics = per_gpu_nics ? (e < gpus_in_domain(d) ? 1 : 0) : nics_on_rail(d, rail);
+      if (nics == 0) continue;
       sg4::NetZone* z = leaf_zone[static_cast<size_t>(leaf_of(d, rail))];
       std::string name = per_gpu_nics ? fmt::format("nic-{}", d * s_.domain_size + e) : fmt::format("nic-d{}-r{}", d, e);
-      double bw = per_gpu_nics ? s_.nic_bw : s_.nic_bw * static_cast<double>(nics_per_rail());
+      double bw = s_.nic_bw * static_cast<double>(nics);
       sg4::Host* h = z->create_host(name, 1e15);
       sg4::Link* l = z->create_split_duplex_link(name, bw)->set_latency(s_.link_latency);
       z->add_route(h->get_netpoint(), nullptr, nullptr, nullptr, {LR(l, LR::Direction::UP)}, true);
@@ -342,14 +355,15 @@ int64_t graph_disjoint_paths(const TopoGraph& g, int64_t domain_a, int64_t domai
 double graph_bisection(const TopoGraph& g, int64_t domains) {
   if (domains < 2) return 0;
   const size_t nv = boost::num_vertices(g);
+  // A GPU's domain is its NVSwitch's (domains of one GPU have no NVLink edge: GPU i is domain i).
   std::vector<std::vector<size_t>> gpus_of(static_cast<size_t>(domains));
-  int64_t per = 0;
-  for (size_t v = 0; v < nv; ++v)
-    if (g[v].kind == VKind::gpu) gpus_of[0].push_back(v), ++per;
-  per /= domains;
-  for (auto& x : gpus_of) x.clear();
-  for (size_t v = 0; v < nv; ++v)
-    if (g[v].kind == VKind::gpu) gpus_of[static_cast<size_t>(g[v].index / per)].push_back(v);
+  for (size_t v = 0; v < nv; ++v) {
+    if (g[v].kind != VKind::gpu) continue;
+    int64_t d = g[v].index;
+    for (auto [it, end] = boost::adjacent_vertices(v, g); it != end; ++it)
+      if (g[*it].kind == VKind::nvswitch) d = g[*it].index;
+    gpus_of[static_cast<size_t>(d)].push_back(v);
+  }
   const double inf = 1e18;
   double best = inf;
   // Side A holds domains/2 domains (combinations in lexicographic order). With an

@@ -27,6 +27,8 @@
 #include <string>
 #include <vector>
 
+#include "topologies/layout.hpp"
+
 namespace simgrid::s4u {
 class Host;
 }
@@ -36,6 +38,7 @@ namespace rs {
 struct FabricSpec {
   std::string name = "none";    // "efa", "ib", or "none" (NVLink domains only, not connected)
   int64_t domains = 1, domain_size = 1;
+  int64_t last_domain_gpus = 0;  // GPUs in the last domain when it is partial; 0 = full like the others
   double nvlink_bw = 0;         // B/s per GPU per direction
   double nvlink_latency = 0;    // s per NVLink link (2 per GPU-to-GPU route)
   double nic_bw = 0;            // B/s per GPU per direction (one NIC port per GPU share)
@@ -45,6 +48,11 @@ struct FabricSpec {
   double oversubscription = 1;  // leaf down:up ports
   int64_t tiers = 0;            // 0 = smallest that fits, 2 or 3
   int64_t domains_per_pod = 0;  // 3 tiers: domains under one pod's aggregation switches; 0 = as many as fit
+
+  // Domains from a layout of GPUs (the last domain may be partial).
+  void place(const DomainLayout& l) {
+    domains = l.domains(), domain_size = l.domain_size, last_domain_gpus = l.partial_gpus();
+  }
 };
 
 enum class VKind : uint8_t { gpu, nvswitch, leaf, spine, agg, core };
@@ -64,7 +72,8 @@ struct FabricAnalysis {
   int64_t nvlink_links = 0, nic_links = 0, leaf_up_links = 0, agg_up_links = 0;
   int64_t down_ports = 0, up_ports = 0;
   double oversubscription = 1;  // as built: leaf down ports / up ports
-  double bisection_Bps = 0;     // per direction, exact (structural_bisection)
+  double bisection_Bps = 0;     // per direction, exact (structural_bisection) unless bisection_exact is false
+  bool bisection_exact = true;  // false: a partial last domain whose GPUs do not fill its rails evenly (upper bound)
   int64_t diameter_hops = 0;    // GPU to GPU, switches and NVSwitch counted as hops; -1 = disconnected
   bool connected = true;
 };
@@ -77,7 +86,14 @@ class Fabric {
 
   const FabricSpec& spec() const { return s_; }
   bool scale_out() const { return s_.name != "none"; }
-  int64_t gpus() const { return s_.domains * s_.domain_size; }
+  int64_t gpus() const { return layout().gpus; }
+  DomainLayout layout() const {
+    return {(s_.domains - 1) * s_.domain_size + (s_.last_domain_gpus > 0 ? s_.last_domain_gpus : s_.domain_size),
+            s_.domain_size};
+  }
+  int64_t gpus_in_domain(int64_t d) const { return layout().gpus_in(d); }
+  // GPUs of domain d whose NIC sits on `rail` (fewer in a partial last domain).
+  int64_t nics_on_rail(int64_t d, int64_t rail) const;
   int64_t nics_per_rail() const { return s_.domain_size / s_.rails; }
   int64_t groups() const { return groups_; }  // leaf groups (sets of domains sharing their rail leaves)
   int64_t leaves() const { return groups_ * s_.rails; }
@@ -92,13 +108,18 @@ class Fabric {
 
   FabricAnalysis analyze() const;  // structural (any size)
   // Bisection (B/s per direction): min over balanced partitions of whole domains
-  // of the min cut, computed on the tree the fat tree reduces to (see fabric.cpp).
+  // (by count) of the min cut, computed on the tree the fat tree reduces to
+  // (see fabric_bisection.cpp). Exact unless a partial last domain fills its
+  // rails unevenly (bisection_is_exact()); then an upper bound.
   double structural_bisection() const;
+  bool bisection_is_exact() const;
   TopoGraph graph() const;         // per-switch view
 
   struct Platform {
     std::vector<simgrid::s4u::Host*> gpus;  // GPU order (empty unless with_gpus)
-    std::vector<simgrid::s4u::Host*> nics;  // per_gpu_nics: one per GPU; else index domain * rails + rail
+    // per_gpu_nics: one per GPU slot (domain * domain_size + i); else index domain * rails + rail.
+    // Null where a partial last domain has no GPU (no NIC) in that slot or on that rail.
+    std::vector<simgrid::s4u::Host*> nics;
     bool per_gpu_nics = false;
     int64_t rails = 1;
     simgrid::s4u::Host* nic(int64_t domain, int64_t rail) const { return nics[static_cast<size_t>(domain * rails + rail)]; }

@@ -20,7 +20,8 @@ class Hgx final : public Topology {
         domain_(p.gpus_per_node),
         fabric_((check_domains(d, domain_, "hgx"), domains_only(*d.gpu, d.gpus, domain_)), d.where) {}
   int64_t domain_size() const override { return domain_; }
-  std::string describe() const override { return std::to_string(gpus_ / domain_) + " HGX node(s)"; }
+  Packaging packaging() const override { return Packaging::hgx_node; }
+  std::string describe() const override { return layout().describe(packaging()); }
   std::vector<simgrid::s4u::Host*> build() const override { return build_domains(gpus_, domain_, "node"); }
   const Fabric& fabric() const override { return fabric_; }
 

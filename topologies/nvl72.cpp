@@ -15,7 +15,8 @@ class Nvl72 final : public Topology {
   Nvl72(const Params&, const Deps& d)
       : gpus_(d.gpus), fabric_((check_domains(d, kDomain, "nvl72"), domains_only(*d.gpu, d.gpus, kDomain)), d.where) {}
   int64_t domain_size() const override { return kDomain; }
-  std::string describe() const override { return std::to_string(gpus_ / kDomain) + " NVL72 rack(s)"; }
+  Packaging packaging() const override { return Packaging::nvl_rack; }
+  std::string describe() const override { return layout().describe(packaging()); }
   std::vector<simgrid::s4u::Host*> build() const override { return build_domains(gpus_, kDomain, "rack"); }
   const Fabric& fabric() const override { return fabric_; }
 

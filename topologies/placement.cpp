@@ -37,10 +37,13 @@ void check_tp(const Fabric& f, const ParallelDegrees& p, const ParallelWhere& w)
   if (domain % p.tp != 0)
     fail(w.tp, fmt::format("tp={} does not divide the NVLink domain of {} GPUs: some TP group would span two domains",
                            p.tp, domain));
+  if (p.tp > f.gpus_in_domain(0))
+    fail(w.tp, fmt::format("tp={} is larger than the NVLink domain: hardware.gpus={} makes one domain of {} GPUs", p.tp,
+                           f.gpus(), f.gpus_in_domain(0)));
 }
 
 void report_ep(const Fabric& f, const ParallelDegrees& p, PlacementReport& r) {
-  const int64_t n = f.spec().domain_size, gpus = f.gpus();
+  const int64_t n = f.spec().domain_size, gpus = r.instances * r.instance_gpus;  // the GPUs in use
   r.ep_groups = gpus / p.ep;
   int tier = 0;
   double sum = 0;
@@ -105,12 +108,15 @@ PlacementReport check_placement(const Fabric& f, const ParallelDegrees& p, const
                            p.ep, p.tp));
   r.stage_gpus = std::max(p.tp, p.ep);
   r.instance_gpus = p.pp * r.stage_gpus;
-  if (f.gpus() % r.instance_gpus != 0)
+  // Instances are consecutive; with tp alone each TP group sits in one domain (tp divides the
+  // domain), so a partial last domain takes floor(its GPUs / tp) of them.
+  r.instances = p.ep == 1 && p.pp == 1 ? replicas_on(f.layout(), p.tp).replicas : f.gpus() / r.instance_gpus;
+  if (r.instances < 1)
     fail(p.pp > 1 ? w.pp : w.ep,
-         fmt::format("a model instance of pp={} x {}={} = {} GPUs does not divide the {} GPUs", p.pp,
+         fmt::format("a model instance of pp={} x {}={} = {} GPUs needs more than the {} GPUs", p.pp,
                      p.ep > 1 ? "ep" : "tp", r.stage_gpus, r.instance_gpus, f.gpus()));
-  r.instances = f.gpus() / r.instance_gpus;
-  r.tp_groups = f.gpus() / p.tp;
+  r.idle_gpus = f.gpus() - r.instances * r.instance_gpus;
+  r.tp_groups = r.instances * r.instance_gpus / p.tp;
   r.lines.push_back(fmt::format("instances: {} of {} GPUs (pp={} stage(s) of {} GPUs)", r.instances, r.instance_gpus,
                                 p.pp, r.stage_gpus));
   r.lines.push_back(fmt::format("TP: {} group(s) of tp={}, each inside one NVLink domain of {} GPUs (all-reduce on "
@@ -118,6 +124,10 @@ PlacementReport check_placement(const Fabric& f, const ParallelDegrees& p, const
                                 r.tp_groups, p.tp, f.spec().domain_size));
   if (p.ep > 1) report_ep(f, p, r);
   if (p.pp > 1) report_pp(f, p, r);
+  if (r.idle_gpus > 0)
+    r.warnings.push_back(fmt::format("{} of the {} GPUs stay idle: they do not make a whole model instance of {} GPUs "
+                                     "(they still count in power and cost)",
+                                     r.idle_gpus, f.gpus(), r.instance_gpus));
   return r;
 }
 

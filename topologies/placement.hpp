@@ -11,8 +11,8 @@
 // instance.
 //
 // Errors (exit 2, at the scenario key): a TP group outside one NVLink domain,
-// ep not a multiple of tp, an instance that does not divide the GPUs.
-// Reported, not errors: EP groups whose all-to-all crosses NVLink domains
+// ep not a multiple of tp, an instance larger than all the GPUs.
+// Reported, not errors: GPUs left after the last whole instance (idle), EP groups whose all-to-all crosses NVLink domains
 // (a warning: that share of the bytes goes over the scale-out NICs), and the
 // link between consecutive pipeline stages (NVLink or NIC).
 #include <cstdint>
@@ -33,6 +33,7 @@ struct ParallelWhere {
 
 struct PlacementReport {
   int64_t stage_gpus = 0, instance_gpus = 0, instances = 0, tp_groups = 0;
+  int64_t idle_gpus = 0;  // left after the last whole instance (a warning)
   int64_t ep_groups = 0, ep_groups_spanning = 0;  // groups whose GPUs sit in more than one NVLink domain
   double ep_cross_mean = 0, ep_cross_max = 0;     // share of all-to-all bytes between domains (uniform all-to-all)
   std::string ep_tier;                            // highest switch tier the EP traffic crosses ("" = NVLink only)

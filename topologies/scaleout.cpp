@@ -14,60 +14,20 @@ namespace {
 
 struct Src {
   double value;
-  const char* source;  // "ASSUMPTION: ..." when not sourced
+  std::string source;  // "ASSUMPTION: ..." when not sourced
 };
 
-// Per-GPU NIC bandwidth (per direction) by GPU preset and fabric.
-Src nic_preset(const std::string& fabric, const std::string& gpu) {
-  const double G = 1e9 / 8;  // 1 Gbit/s in B/s
-  if (fabric == "efa") {
-    if (gpu == "h100")
-      return {400 * G,
-              "AWS p5.48xlarge: 8 x H100 with 3200 Gbit/s EFA (32 x 100 Gbit/s EFAv2), "
-              "https://aws.amazon.com/ec2/instance-types/p5/ (also Perplexity, 'High-performance GPU memory transfer on "
-              "AWS', 3,108 of 3,200 Gbit/s reached); 3200 / 8 = 400 Gbit/s per GPU"};
-    if (gpu == "h200")
-      return {400 * G,
-              "AWS p5e/p5en.48xlarge: 8 x H200 with 3200 Gbit/s EFA (p5en: EFAv3 16 x 200 Gbit/s), "
-              "https://aws.amazon.com/ec2/instance-types/p5/ ; 3200 / 8 = 400 Gbit/s per GPU (p5en figure unverified "
-              "in this session)"};
-    if (gpu == "b200")
-      return {400 * G,
-              "AWS p6-b200.48xlarge: 8 x B200 with 3200 Gbit/s EFAv4 (8 x 400 Gbit/s), "
-              "https://aws.amazon.com/ec2/instance-types/p6/ (lead, unverified in this session); 400 Gbit/s per GPU"};
-    if (gpu == "gb200")
-      return {400 * G,
-              "AWS p6e-gb200 UltraServer: 72 GPUs with 28.8 Tbit/s EFAv4 (AWS ML blog, via "
-              "shared/data/reference/hardware-facts.csv); 28800 / 72 = 400 Gbit/s per GPU"};
-    if (gpu == "gb300")
-      return {400 * G,
-              "ASSUMPTION: no published p6e-gb300 EFA figure found; taken equal to p6e-gb200 (28.8 Tbit/s per 72 "
-              "GPUs = 400 Gbit/s per GPU)"};
-    return {800 * G,
-            "ASSUMPTION: no EFA figure for this GPU; 800 Gbit/s per GPU, one ConnectX-8-class 800G port per GPU "
-            "(twice the Blackwell EFA rate)"};
-  }
-  if (gpu == "gb300")
-    return {800 * G,
-            "InfiniBand XDR 800 Gbit/s per port (NVIDIA ConnectX-8 SuperNIC, Quantum-X800), one port per GB300 GPU "
-            "(shared/data/reference/hardware-facts.csv; InferenceX gpu-specs lists ConnectX-8)"};
-  if (gpu == "rubin")
-    return {800 * G,
-            "ASSUMPTION: Rubin scale-out NIC not verified; XDR 800 Gbit/s per GPU taken from the GB300 generation"};
-  return {400 * G,
-          "InfiniBand NDR 400 Gbit/s per port, one ConnectX-7 per GPU as in DGX/HGX H100 clusters (e.g. imbue's "
-          "4,088-H100 cluster: 'each GPU was directly connected to a ConnectX-7 card ... at 400 Gbps'); "
-          "shared/data/reference/hardware-facts.csv"};
+// A scale-out figure from the GPU preset (sourced there); absent: the topology key must give it.
+Src from_preset(const Sourced& v, const GpuSpec& gpu, const char* preset_key, const std::string& topo_key,
+                const std::string& where) {
+  if (!v.present())
+    fail(where, fmt::format("GPU '{}' has no {} in its preset (models/hardware/{}.yaml): set topology.{}", gpu.name,
+                            preset_key, gpu.name, topo_key));
+  return {v.value, fmt::format("{} preset: {}", gpu.name, v.provenance())};
 }
 
-Src radix_preset(const std::string& fabric, const std::string& gpu) {
-  if (fabric == "ib") {
-    if (gpu == "gb300" || gpu == "rubin")
-      return {144, "NVIDIA Quantum-X800 Q3400: 144 ports of XDR 800 Gbit/s (NVIDIA product page; secondary copies)"};
-    return {64,
-            "NVIDIA Quantum-2 QM9700: 64 ports of NDR 400 Gbit/s, 51.2 Tbit/s (NVIDIA QM9700 user manual; "
-            "itctshop.com, yobitel.com summaries)"};
-  }
+// Switch radix on EFA: not per GPU (AWS does not publish it).
+Src efa_radix() {
   return {128,
           "ASSUMPTION: AWS does not publish its EFA switch radix; 128 ports of 400 Gbit/s (a 51.2 Tbit/s switch ASIC "
           "such as Tomahawk 5) is assumed"};
@@ -98,7 +58,8 @@ class ScaleOut final : public Topology {
       Schema<Params> x(fmt::format("{} on {}: NVLink domains under a rail-optimized fat tree",
                                    Nvl72 ? "NVL72 racks" : "HGX nodes", Efa ? "AWS EFA" : "InfiniBand"));
       x.integer(&Params::domains, unit(), "0",
-                fmt::format("{} (NVLink domains); 0 = hardware.gpus / GPUs per {}; else must match hardware.gpus",
+                fmt::format("{} (NVLink domains); 0 = hardware.gpus / GPUs per {}, rounded up (the last one may be "
+                            "partial); else must be that count",
                             unit(), Nvl72 ? "rack (72)" : "node"),
                 0);
       if (!Nvl72) x.integer(&Params::gpus_per_node, "gpus_per_node", "8", "GPUs per node, one NVLink domain", 1, 8);
@@ -134,11 +95,12 @@ class ScaleOut final : public Topology {
       : fabric_(make_spec(p, d), d.where_params.empty() ? d.where : d.where_params, where_pods(p, d)) {}
 
   int64_t domain_size() const override { return fabric_.spec().domain_size; }
+  Packaging packaging() const override { return Nvl72 ? Packaging::nvl_rack : Packaging::hgx_node; }
   std::string describe() const override {
     const FabricSpec& s = fabric_.spec();
-    return fmt::format("{} {} on {} ({} Gbit/s per GPU, {}-tier rail-optimized fat tree, {} rails)", s.domains,
-                       Nvl72 ? "NVL72 rack(s)" : "HGX node(s)", Efa ? "EFA" : "InfiniBand", s.nic_bw * 8 / 1e9,
-                       fabric_.tiers(), s.rails);
+    return fmt::format("{} on {} ({} Gbit/s per GPU, {}-tier rail-optimized fat tree, {} rails)",
+                       layout().describe(packaging()), Efa ? "EFA" : "InfiniBand", s.nic_bw * 8 / 1e9, fabric_.tiers(),
+                       s.rails);
   }
   std::vector<simgrid::s4u::Host*> build() const override { return fabric_.build(true, false).gpus; }
   const Fabric& fabric() const override { return fabric_; }
@@ -151,17 +113,26 @@ class ScaleOut final : public Topology {
     const std::string kind = fmt::format("{}-{}", Nvl72 ? "nvl72" : "hgx", fab);
     check_domains(d, domain, kind);
     const std::string wp = d.where_params.empty() ? d.where : d.where_params;
-    if (p.domains != 0 && p.domains * domain != d.gpus)
-      fail(wp, fmt::format("{} {} x {} GPUs = {} GPUs, but hardware.gpus={}", p.domains, unit(), domain,
-                           p.domains * domain, d.gpus));
+    const DomainLayout layout{d.gpus, domain};
+    if (p.domains != 0 && p.domains != layout.domains())
+      fail(wp, fmt::format("{} {} x {} GPUs = {} GPUs, but hardware.gpus={} fills {} {} ({}); leave {} at 0 to "
+                           "follow hardware.gpus",
+                           p.domains, unit(), domain, p.domains * domain, d.gpus, layout.domains(), unit(),
+                           layout.describe(packaging()), unit()));
     if (p.tiers == 1) fail(wp, "tiers must be 2 or 3 (0 = automatic)");
     FabricSpec s;
     s.name = fab;
-    s.domain_size = domain;
-    s.domains = d.gpus / domain;
+    s.place(layout);
     s.nvlink_bw = d.gpu->nvlink_bandwidth.value;
     s.nvlink_latency = kNvlinkLinkLatency;
-    Src nic = nic_preset(fab, d.gpu->name), radix = radix_preset(fab, d.gpu->name), lat = latency_preset(fab);
+    const GpuSpec& g = *d.gpu;
+    Src nic = p.nic_bandwidth > 0 ? Src{p.nic_bandwidth, ""}
+              : Efa ? from_preset(g.efa_nic_bandwidth, g, "efa_nic_bandwidth", "nic_bandwidth", wp)
+                    : from_preset(g.ib_nic_bandwidth, g, "ib_nic_bandwidth", "nic_bandwidth", wp);
+    Src radix = p.radix > 0 ? Src{static_cast<double>(p.radix), ""}
+                : Efa ? efa_radix()
+                      : from_preset(g.ib_switch_radix, g, "ib_switch_radix", "switch_radix", wp);
+    Src lat = latency_preset(fab);
     s.nic_bw = p.nic_bandwidth > 0 ? p.nic_bandwidth : nic.value;
     s.link_latency = p.link_latency > 0 ? p.link_latency : lat.value;
     s.radix = p.radix > 0 ? p.radix : static_cast<int64_t>(radix.value);

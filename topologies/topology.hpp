@@ -28,8 +28,11 @@ class Topology {
     std::function<std::string(const std::string& key)> locate = {};
   };
   virtual ~Topology() = default;
-  virtual int64_t domain_size() const = 0;  // GPUs per NVLink domain
+  virtual int64_t domain_size() const = 0;  // GPUs per (full) NVLink domain
+  virtual Packaging packaging() const = 0;  // HGX nodes or NVL racks (rack grouping, layout words)
   virtual std::string describe() const = 0;
+  // How hardware.gpus fill the domains (the last may be partial).
+  DomainLayout layout() const { return fabric().layout(); }
   // Builds the SimGrid zones (engine must exist); returns one host per GPU, in GPU order.
   virtual std::vector<simgrid::s4u::Host*> build() const = 0;
   // The wiring (NVLink domains and, for scale-out kinds, the fabric).
@@ -48,9 +51,10 @@ constexpr double kNvlinkLinkLatency = 0.5e-6;
 // The wiring of NVLink domains without scale-out (kinds nvl72, hgx).
 FabricSpec domains_only(const GpuSpec& gpu, int64_t gpus, int64_t domain);
 
-// Checks shared by the NVLink-domain topologies.
+// Checks shared by the NVLink-domain topologies (any hardware.gpus >= 1: the
+// last domain may be partial).
 void check_domains(const Topology::Deps& d, int64_t domain, const std::string& topo);
-// One SimGrid zone per domain of `domain` GPUs, hosts named gpu-<i>.
+// One SimGrid zone per domain of `domain` GPUs (the last one partial), hosts named gpu-<i>.
 std::vector<simgrid::s4u::Host*> build_domains(int64_t gpus, int64_t domain, const std::string& prefix);
 
 }  // namespace rs

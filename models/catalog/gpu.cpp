@@ -26,6 +26,18 @@ const Schema<GpuSpec>& GpuSpec::schema() {
                "power of one GPU that holds a serving engine's CUDA context but runs no kernels")
       .sourced(&GpuSpec::host_power, "host_power", Dim::Watts,
                "non-GPU power of one NVLink-domain enclosure (HGX node or NVL72 rack): CPUs, NVSwitch, NICs, fans")
+      .sourced(&GpuSpec::gpus_per_tray, "gpus_per_tray", Dim::Count,
+               "GPUs per compute tray: a partial NVLink domain draws tray_host_power per tray in use plus the shared "
+               "rest of host_power (absent: the whole domain is one unit)",
+               false)
+      .sourced(&GpuSpec::tray_host_power, "tray_host_power", Dim::Watts,
+               "non-GPU power of one compute tray (its CPUs, NICs, fans); part of host_power", false)
+      .sourced(&GpuSpec::efa_nic_bandwidth, "efa_nic_bandwidth", Dim::BytesPerSec,
+               "AWS EFA bandwidth per GPU per direction (topology kinds *-efa)", false)
+      .sourced(&GpuSpec::ib_nic_bandwidth, "ib_nic_bandwidth", Dim::BytesPerSec,
+               "InfiniBand NIC bandwidth per GPU per direction (topology kinds *-ib)", false)
+      .sourced(&GpuSpec::ib_switch_radix, "ib_switch_radix", Dim::Count,
+               "ports per InfiniBand switch of the generation deployed with this GPU (topology kinds *-ib)", false)
       .sourced(&GpuSpec::price_per_gpu, "price_per_gpu", Dim::Count,
                "purchase price per GPU in USD, including its share of the server or rack")
       .sourced(&GpuSpec::nvlink_sharp, "nvlink_sharp", Dim::Count,
@@ -40,10 +52,27 @@ double GpuSpec::peak_flops(Precision p, const std::string& where) const {
   return s.value;
 }
 
+double GpuSpec::host_power_shared() const {
+  if (!tray_host_power.present()) return host_power.value;
+  return host_power.value - static_cast<double>(domain_size() / tray_gpus()) * tray_host_power.value;
+}
+
+double GpuSpec::host_power_for(int64_t gpus) const {
+  if (gpus >= domain_size() || !tray_host_power.present()) return host_power.value;
+  const int64_t trays = (gpus + tray_gpus() - 1) / tray_gpus();
+  return host_power_shared() + static_cast<double>(trays) * tray_host_power.value;
+}
+
 GpuSpec load_gpu(const std::string& name, const std::string& where) {
   GpuSpec g = load_preset(GpuSpec::schema(), "hardware", name, where, "GPU");
-  if (g.domain_size() < 1) fail(where, "GPU '" + name + "': nvlink_domain must be >= 1");
-  if (!(g.idle_power.value < g.tdp.value)) fail(where, "GPU '" + name + "': idle_power must be below tdp");
+  auto bad = [&](const std::string& what) { fail(where, "GPU '" + name + "': " + what); };
+  if (g.domain_size() < 1) bad("nvlink_domain must be >= 1");
+  if (!(g.idle_power.value < g.tdp.value)) bad("idle_power must be below tdp");
+  if (g.tray_host_power.present() != g.gpus_per_tray.present())
+    bad("gpus_per_tray and tray_host_power go together (give both or neither)");
+  if (g.gpus_per_tray.present() && (g.tray_gpus() < 1 || g.domain_size() % g.tray_gpus() != 0))
+    bad("gpus_per_tray must divide nvlink_domain");
+  if (g.host_power_shared() < 0) bad("the trays' tray_host_power adds up to more than host_power");
   return g;
 }
 

@@ -33,7 +33,7 @@ void PowerGovernor::divide() {
       if (k >= plan_.racks) break;  // outside every rack: no rack budget applies
       double wsum = 0;
       for (int64_t r = first; r < last; ++r) wsum += weight(static_cast<int32_t>(r));
-      const double budget = plan_.rack_budget_w - plan_.host_w_in_rack(k);
+      const double budget = plan_.rack_replica_budget_w(k);
       rack_other_w_[k] = split_share(budget, first, last, wsum, other_weight_);
       for (; i < weighted.size() && weighted[i] < last; ++i)
         rack_weighted_w_[weighted[i]] = split_share(budget, first, last, wsum, 1.0);
@@ -50,7 +50,7 @@ void PowerGovernor::divide() {
         wsum += other_weight_;
       }
     }
-    const double budget = (plan_.site_budget_w - plan_.network_total_w()) / plan_.pue - plan_.host_total_w();
+    const double budget = plan_.site_replica_budget_w();
     site_busy_w_ = split_share(budget, 0, replicas_, wsum, 1.0);
     site_other_w_ = split_share(budget, 0, replicas_, wsum, other_weight_);
   }
@@ -65,7 +65,7 @@ double PowerGovernor::rack_share(int32_t replica) const {
     const int64_t first = k * per_rack_, last = std::min(replicas_, first + per_rack_);
     double wsum = 0;
     for (int64_t r = first; r < last; ++r) wsum += other_weight_;
-    it->second = split_share(plan_.rack_budget_w - plan_.host_w_in_rack(k), first, last, wsum, other_weight_);
+    it->second = split_share(plan_.rack_replica_budget_w(k), first, last, wsum, other_weight_);
   }
   return it->second;
 }

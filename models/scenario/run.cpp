@@ -9,6 +9,7 @@
 #include "models/metrics/serving_metrics.hpp"
 #include "models/power/governor.hpp"
 #include "models/power/power_meter.hpp"
+#include "models/scenario/power_setup.hpp"
 #include "models/scenario/setup.hpp"
 #include "models/serving/cluster.hpp"
 #include "models/workload/synthetic.hpp"
@@ -73,6 +74,7 @@ void run_scenario(const RunOptions& opt, std::ostream& out, std::ostream& log) {
                    st.gpu.name, st.topology->describe(), st.llm.name, st.replicas, st.tp, to_string(st.precision)));
   note(fmt::format("  KV cache: {} tokens per replica ({} blocks of {}); workload: {}", st.memory.kv_tokens,
                    st.memory.kv_blocks, s.serving.block_size, source->describe()));
+  for (const auto& l : layout_notes(st, power_plan)) note(l);
   if (!st.cal.carried_from.empty())
     note(fmt::format("  note: calibration '{}' was measured on {} and is carried to {} by datasheet ratios", st.cal.name,
                      st.cal.carried_from, st.gpu.name));

@@ -47,6 +47,8 @@ ServingSetup resolve_serving(LoadedScenario ls_in, bool force_calibration) {
   st.max_model_len = s.serving.max_model_len > 0 ? s.serving.max_model_len : st.llm.max_context;
 
   const int64_t domain = st.topology->domain_size();
+  const DomainLayout layout = st.topology->layout();
+  const int64_t largest = layout.gpus_in(0);  // GPUs of the fullest domain: the largest TP group that fits
   st.limits = scheduler_limits(s);
 
   auto build = [&](int64_t tp) {
@@ -63,7 +65,10 @@ ServingSetup resolve_serving(LoadedScenario ls_in, bool force_calibration) {
     if (tp > domain)
       fail(w, fmt::format("tp={} is larger than the NVLink domain ({} GPUs in {})", tp, domain, st.topology_kind));
     if (domain % tp != 0) fail(w, fmt::format("tp={} does not divide the NVLink domain of {} GPUs", tp, domain));
-    if (s.hardware.gpus % tp != 0) fail(w, fmt::format("tp={} does not divide hardware.gpus={}", tp, s.hardware.gpus));
+    if (tp > largest)
+      fail(w, fmt::format("tp={} does not fit: hardware.gpus={} makes {}, and a TP group must sit inside one NVLink "
+                          "domain; use parallelism.tp <= {} or more GPUs",
+                          tp, s.hardware.gpus, layout.describe(st.topology->packaging()), largest));
     st.model = build(tp);
     st.memory = plan(*st.model);
     if (!fits(st.memory, st.max_model_len))
@@ -73,8 +78,8 @@ ServingSetup resolve_serving(LoadedScenario ls_in, bool force_calibration) {
     st.tp = tp;
   } else {
     std::string last;
-    for (int64_t tp = 1; tp <= domain; tp *= 2) {
-      if (domain % tp || s.hardware.gpus % tp || st.llm.heads % tp) continue;
+    for (int64_t tp = 1; tp <= largest; tp *= 2) {
+      if (domain % tp || st.llm.heads % tp) continue;
       auto m = build(tp);
       MemoryPlan mp = plan(*m);
       if (fits(mp, st.max_model_len)) {
@@ -86,10 +91,12 @@ ServingSetup resolve_serving(LoadedScenario ls_in, bool force_calibration) {
     if (!st.model)
       fail(st.ls.where("model.name"),
            fmt::format("{} ({}) does not fit on {} GPUs of one NVLink domain ({}); last try {}; max_model_len={}",
-                       st.llm.name, to_string(st.precision), domain, st.gpu.name, last, st.max_model_len));
+                       st.llm.name, to_string(st.precision), largest, st.gpu.name, last, st.max_model_len));
   }
   st.model->prepare(st.limits.max_seqs);
-  st.replicas = s.hardware.gpus / st.tp;
+  const ReplicaLayout replicas = replicas_on(layout, st.tp);
+  st.replicas = replicas.replicas;
+  st.idle_gpus = replicas.idle_gpus;
   return st;
 }
 

@@ -23,6 +23,7 @@ struct ServingSetup {
   std::unique_ptr<Topology> topology;
   Scheduler::Limits limits{};
   int64_t tp = 0, replicas = 0, max_model_len = 0;
+  int64_t idle_gpus = 0;  // GPUs left after the last whole replica (topologies/layout.hpp): idle, counted in power and cost
   std::unique_ptr<IterationModel> model;
   MemoryPlan memory;
 

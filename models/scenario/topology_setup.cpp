@@ -9,13 +9,13 @@ TopologySetup resolve_topology(LoadedScenario ls_in) {
   t.ls = std::move(ls_in);
   const Scenario& s = t.ls.s;
   t.gpu = load_gpu(s.hardware.gpu, t.ls.where("hardware.gpu"));
-  t.kind = s.topology.kind == "auto" ? (t.gpu.form_factor == "nvl72" ? "nvl72" : "hgx") : s.topology.kind;
-  t.topology = Registry<Topology>::get(t.kind, t.ls.where("topology"), "topology")
-                   .make(s.topology.params, s.topology.at,
-                         {&t.gpu, s.hardware.gpus, t.ls.where("hardware.gpus"),
-                          // the deepest given key of the topology (its racks/nodes count if set)
-                          t.ls.where(t.kind.starts_with("nvl72") ? "topology.racks" : "topology.nodes"),
-                          [&ls = t.ls](const std::string& key) { return ls.where("topology." + key); }});
+  t.kind = s.topology.kind != "auto" ? s.topology.kind : t.gpu.packaging() == Packaging::nvl_rack ? "nvl72" : "hgx";
+  const auto& entry = Registry<Topology>::get(t.kind, t.ls.where("topology"), "topology");
+  // Errors about the topology's own params point at its domain count (racks or nodes) if given.
+  const std::string count_key = s.topology.params["racks"] ? "racks" : "nodes";
+  t.topology = entry.make(s.topology.params, s.topology.at,
+                          {&t.gpu, s.hardware.gpus, t.ls.where("hardware.gpus"), t.ls.where("topology." + count_key),
+                           [&ls = t.ls](const std::string& key) { return ls.where("topology." + key); }});
   return t;
 }
 

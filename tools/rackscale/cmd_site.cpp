@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "models/power/site.hpp"
+#include "models/scenario/power_setup.hpp"
 #include "models/scenario/run.hpp"
 #include "models/scenario/setup.hpp"
 #include "sim/error.hpp"

@@ -37,6 +37,7 @@ void show(const TopoOptions& o) {
   row("topology", t.kind + ": " + t.topology->describe());
   row("GPUs", fmt::format("{} x {} in {} NVLink domain(s) of {} ({} per GPU per direction)", a.gpus, t.gpu.name,
                           a.domains, s.domain_size, tbps(s.nvlink_bw)));
+  row("layout", t.topology->layout().describe(t.topology->packaging()));
   if (f.scale_out()) {
     row("NICs", fmt::format("{} x {} ({} per direction per domain), {} rails", a.nics, gbit(s.nic_bw),
                             gbit(s.nic_bw * static_cast<double>(s.domain_size)), s.rails));
@@ -57,11 +58,12 @@ void show(const TopoOptions& o) {
     row("scale-out", "none (NVLink domains only)");
   }
   // Per GPU of the smaller side: floor(D/2) whole domains, or half the GPUs of a lone domain.
-  const int64_t side = a.domains > 1 ? a.domains / 2 * (a.gpus / a.domains) : a.gpus / 2;
+  const int64_t side = a.domains > 1 ? a.domains / 2 * s.domain_size : a.gpus / 2;  // whole domains (a partial one is last)
   row("bisection", fmt::format("{} per direction, {:.1f} GB/s per GPU of the smaller half ({})", tbps(a.bisection_Bps),
                                a.bisection_Bps / static_cast<double>(side > 0 ? side : 1) / 1e9,
-                               a.domains > 1 ? "exact: min cut over balanced partitions of whole domains, structural"
-                                             : "one NVLink domain: half its GPUs' NVLink bandwidth"));
+                               a.domains == 1        ? "one NVLink domain: half its GPUs' NVLink bandwidth"
+                               : a.bisection_exact ? "exact: min cut over balanced partitions of whole domains, structural"
+                                                   : "upper bound: the partial last domain fills its rails unevenly"));
   row("diameter", a.diameter_hops < 0 ? "infinite (disconnected)" : fmt::format("{} hops GPU to GPU", a.diameter_hops));
   bool connected = graph_connected(g);
   row("connected", connected ? "yes" : fmt::format("no: {} NVLink domains without a scale-out fabric", a.domains));
@@ -133,7 +135,8 @@ void add_topo(CLI::App& app) {
   add("show", "counts, bisection bandwidth, diameter, disjoint paths, sources", show);
   add("dot", "GraphViz DOT of the wiring on stdout", dot);
   add("check",
-      "placement: errors for disconnected domains, TP groups outside an NVLink domain, instances not dividing the GPUs; "
+      "placement: errors for disconnected domains, TP groups outside an NVLink domain, an instance larger than the GPUs; "
+      "warns about GPUs left idle; "
       "reports EP traffic across domains and the link between PP stages",
       check);
 }
