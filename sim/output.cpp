@@ -388,6 +388,36 @@ void OutputDir::commit() {
   committed_ = true;
 }
 
+// ---- Study folders -------------------------------------------------------
+
+StudyStart open_study_dir(const fs::path& dir, bool force, bool resume, std::string_view option) {
+  std::lock_guard lock(output_mutex());
+  const std::string where = fmt::format("{} {}", option, dir.string());
+  std::error_code ec;
+  const bool exists = fs::exists(fs::symlink_status(dir, ec));
+  if (resume) {
+    if (!exists) fail(where, "nothing to resume: the folder does not exist (run without --resume to start the study)");
+    if (auto why = why_not_replaceable(dir, true); !why.empty()) fail(where, why);
+    auto m = read_output_marker(dir);
+    if (!m || m->state != OutputState::Partial)
+      fail(where, fmt::format("nothing to resume: the study is {}", m ? to_string(m->state) : "not one rackscale wrote"));
+    return StudyStart::Resumed;
+  }
+  if (auto why = why_not_replaceable(dir, force); !why.empty()) fail(where, why);
+  const fs::path target = resolved(dir);
+  if (exists && !fs::is_empty(target, ec)) {  // checked above: rackscale wrote all of it, and --force was given
+    std::error_code rm;
+    for (const auto& e : fs::directory_iterator(target, rm))
+      if (fs::remove_all(e.path(), rm); rm) break;
+    if (rm) fail(where, "cannot clear the old study: " + rm.message());
+  }
+  auto created = create_parents(target, where);
+  for (const auto& p : created) unregister_cleanup(p);  // a study is partial by design: its folders stay
+  if (std::error_code mk; !fs::create_directory(target, mk) && mk) fail(where, "cannot create folder: " + mk.message());
+  mark_output(target, OutputState::Partial);
+  return StudyStart::New;
+}
+
 // ---- CSV -----------------------------------------------------------------
 
 CsvWriter::CsvWriter(std::vector<std::string> columns) : ncols_(columns.size()) {

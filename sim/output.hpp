@@ -93,6 +93,16 @@ class OutputDir {
   bool force_ = false, committed_ = false;
 };
 
+// A study folder (sweeps): partial by design while it runs, written in place
+// point by point, continued by --resume. open_study_dir starts it (New: the
+// folder is created, or replaced with `force` if rackscale wrote it) or, with
+// `resume`, continues a folder whose marker says partial (Resumed); anything
+// else is an InputError naming `option`. The marker then says partial: call
+// mark_output(dir, Partial) after each point and mark_output(dir, Complete)
+// at the end.
+enum class StudyStart { New, Resumed };
+StudyStart open_study_dir(const std::filesystem::path& dir, bool force, bool resume, std::string_view option = "--out");
+
 // ---- CSV -----------------------------------------------------------------
 
 // A CSV file built in memory and written atomically. Numbers are formatted

@@ -214,6 +214,29 @@ TEST_CASE("a study folder's marker records its state") {
   CHECK_FALSE(read_output_marker(t.p / "study"));
 }
 
+TEST_CASE("a study folder starts, resumes while partial, and is replaced only with force") {
+  TempDir t;
+  const fs::path d = t.p / "sweeps" / "study";
+  CHECK(error_of([&] { open_study_dir(d, false, true); }).find("nothing to resume") != std::string::npos);
+  CHECK(open_study_dir(d, false, false) == StudyStart::New);
+  REQUIRE(read_output_marker(d));
+  CHECK(read_output_marker(d)->state == OutputState::Partial);
+  put(d / "point-1.csv", "1\n");
+  mark_output(d, OutputState::Partial);
+  CHECK(open_study_dir(d, false, true) == StudyStart::Resumed);
+  CHECK(get(d / "point-1.csv") == "1\n");  // resuming keeps the points done
+  CHECK(error_of([&] { open_study_dir(d, false, false); }).find("use --force") != std::string::npos);
+  put(d / "point-2.csv", "2\n");
+  mark_output(d, OutputState::Complete);
+  CHECK(error_of([&] { open_study_dir(d, false, true); }).find("the study is complete") != std::string::npos);
+  CHECK(open_study_dir(d, true, false) == StudyStart::New);  // --force: a new study in its place
+  CHECK(entries(d) == 1);                                     // only the marker
+  put(d / "mine.txt", "x");
+  CHECK(error_of([&] { open_study_dir(d, true, false); }).find("'mine.txt'") != std::string::npos);
+  CHECK(error_of([&] { open_study_dir(d, false, true); }).find("'mine.txt'") != std::string::npos);
+  CHECK(get(d / "mine.txt") == "x");
+}
+
 TEST_CASE("single files are never replaced without force, folders never") {
   TempDir t;
   const fs::path f = t.p / "profile.yaml";
