@@ -8,13 +8,24 @@
 
 namespace rs {
 
-std::string YamlSource::where(const YAML::Node& node, const std::string& path) const {
+namespace {
+std::string locate(const std::string& file, const std::map<std::string, std::string>& overrides,
+                   const YAML::Node& node, const std::string& path) {
   // An override wins for its key and everything under it.
   for (const auto& [key, text] : overrides)
     if (path == key || path.starts_with(key + ".")) return text;
   YAML::Mark m = node.IsDefined() ? node.Mark() : YAML::Mark::null_mark();
   if (m.is_null()) return file;
   return fmt::format("{}:{}:{}", file, m.line + 1, m.column + 1);
+}
+}  // namespace
+
+std::string YamlSource::where(const YAML::Node& node, const std::string& path) const {
+  return locate(file, overrides, node, path);
+}
+
+std::string YamlOrigin::where(const YAML::Node& node, const std::string& path) const {
+  return locate(file, overrides, node, path);
 }
 
 namespace {

@@ -3,12 +3,14 @@
 #include <cmath>
 
 #include "models/cost/cost_model.hpp"
+#include "sim/error.hpp"
+#include "sim/yaml_source.hpp"
 
 using namespace rs;
 
 namespace {
-Scenario::Cost hand_case() {
-  Scenario::Cost c;
+CostParams hand_case() {
+  CostParams c;
   c.electricity = 0.10;
   c.gpu_price = 30000;
   c.network_fraction = 0.10;
@@ -35,7 +37,7 @@ TEST_CASE("cost per GPU-hour by hand: straight-line capex, facility per MW, staf
 }
 
 TEST_CASE("the preset price applies when cost.gpu_price is 0; colocation replaces facility capex") {
-  Scenario::Cost k = hand_case();
+  CostParams k = hand_case();
   k.gpu_price = 0;
   k.colocation = 200;  // $/kW-month
   CostPerGpuHour c = cost_per_gpu_hour(CostInputs{k, 43800, 1000, 0});
@@ -44,7 +46,7 @@ TEST_CASE("the preset price applies when cost.gpu_price is 0; colocation replace
 }
 
 TEST_CASE("interest turns capex into an annuity") {
-  Scenario::Cost k = hand_case();
+  CostParams k = hand_case();
   k.interest_rate = 0.10;
   k.it_years = 2;
   CostPerGpuHour c = cost_per_gpu_hour(CostInputs{k, 0, 1000, 0});
@@ -53,7 +55,7 @@ TEST_CASE("interest turns capex into an annuity") {
 }
 
 TEST_CASE("a rental price replaces the whole model") {
-  Scenario::Cost k = hand_case();
+  CostParams k = hand_case();
   k.gpu_hour = 39.33 / 8;  // p5.48xlarge capacity block, per GPU
   CostPerGpuHour c = cost_per_gpu_hour(CostInputs{k, 30000, 1000, 5});
   CHECK(c.rental);
@@ -68,4 +70,21 @@ TEST_CASE("$/Mtoken splits the run's cost by prefill vs decode GPU time") {
   TokenCost none = token_cost(100, 0, 0, 10, 10);
   CHECK(std::isnan(none.usd_per_mtok_input));
   CHECK(std::isnan(token_cost(100, 1, 1, 0, 10).usd_per_mtok_input));
+}
+
+TEST_CASE("the cost model owns its params and schema; the scenario composes them as its cost section") {
+  // Defaults as stated in the schema's help (EIA average, 5/15 years, 8 % cost of capital).
+  CostParams d = CostParams::schema().decode(YAML::Node(), Cursor{});
+  CHECK(d.electricity == doctest::Approx(0.08));
+  CHECK(d.it_years == doctest::Approx(5));
+  CHECK(d.facility_years == doctest::Approx(15));
+  CHECK(d.interest_rate == doctest::Approx(0.08));
+  CHECK(d.gpu_hour == 0);
+  YamlSource src = load_yaml_text("electricity: 0.12\nit_years: 0\n", "cost.yaml");
+  try {
+    CostParams::schema().decode(src.root, Cursor{&src, ""});
+    FAIL("expected an error");
+  } catch (const InputError& e) {
+    CHECK(std::string(e.what()) == "cost.yaml:2:11: it_years: must be >= 0.1, got 0");
+  }
 }

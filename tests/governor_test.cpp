@@ -7,6 +7,7 @@
 #include <set>
 
 #include "models/power/governor.hpp"
+#include "models/scenario/scenario.hpp"
 
 using namespace rs;
 

@@ -6,6 +6,7 @@
 #include "models/power/gpu_power.hpp"
 #include "models/power/power_meter.hpp"
 #include "models/power/power_model.hpp"
+#include "models/scenario/scenario.hpp"  // load_scenario: the default power params
 #include "sim/error.hpp"
 
 using namespace rs;

@@ -3,6 +3,7 @@
 #include "models/power/governor.hpp"
 #include "models/power/power_meter.hpp"
 #include "models/power/power_model.hpp"
+#include "models/scenario/scenario.hpp"  // load_scenario: the default power params
 
 using namespace rs;
 

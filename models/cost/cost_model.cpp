@@ -14,7 +14,7 @@ double annual_factor(double rate, double years) {
 }  // namespace
 
 CostPerGpuHour cost_per_gpu_hour(const CostInputs& in) {
-  const Scenario::Cost& c = in.cost;
+  const CostParams& c = in.cost;
   CostPerGpuHour r;
   if (c.gpu_hour > 0) {
     r.rental = true;

@@ -4,12 +4,12 @@
 // the run's cost by GPU time spent on prefill vs decode work. Pure functions.
 #include <cstdint>
 
-#include "models/scenario/scenario.hpp"
+#include "models/cost/cost_params.hpp"
 
 namespace rs {
 
 struct CostInputs {
-  Scenario::Cost cost;
+  CostParams cost;
   double gpu_price = 0;          // USD per GPU incl. server/rack share (used when cost.gpu_price = 0)
   double it_peak_w_per_gpu = 0;  // provisioned IT power per GPU (facility sizing)
   double facility_kwh_per_gpu_hour = 0;  // measured: facility energy / (GPUs x hours)

@@ -55,21 +55,22 @@ std::vector<std::string> ServingMetrics::energy_columns() {
           "usd_per_mtok_input", "usd_per_mtok_output"};
 }
 
-CsvWriter ServingMetrics::summary(const std::deque<Request>& reqs, const SummaryContext& ctx,
-                                  const std::vector<double>& energy, double wall_s) const {
+ServingSummary ServingMetrics::summarize(const std::deque<Request>& reqs, const SummaryContext& ctx) const {
   std::vector<double> ttft, e2e;
   double tpot_sum = 0;
-  int64_t tpot_n = 0, completed = 0, rejected = 0, preemptions = 0, good = 0, out_tokens = 0, in_tokens = 0;
+  int64_t tpot_n = 0, good = 0, out_tokens = 0, in_tokens = 0;
+  ServingSummary v;
+  v.requests = static_cast<int64_t>(reqs.size());
   TimeNs first_arrival = reqs.empty() ? 0 : reqs.front().arrival, last_finish = first_arrival;
   for (const Request& r : reqs) {
     first_arrival = std::min(first_arrival, r.arrival);
-    preemptions += r.preemptions;
+    v.preemptions += r.preemptions;
     if (r.status == RequestStatus::rejected) {
-      ++rejected;
+      ++v.rejected;
       continue;
     }
     if (r.status != RequestStatus::finished) continue;
-    ++completed;
+    ++v.completed;
     last_finish = std::max(last_finish, r.finish);
     double t = ns_to_s(r.first_token - r.arrival);
     ttft.push_back(t);
@@ -86,23 +87,39 @@ CsvWriter ServingMetrics::summary(const std::deque<Request>& reqs, const Summary
   }
   std::sort(ttft.begin(), ttft.end());
   std::sort(e2e.begin(), e2e.end());
-  double sim_time = ns_to_s(last_finish - first_arrival);
-  auto per_s = [&](double x) { return sim_time > 0 ? x / sim_time : kNaN; };
+  v.sim_time_s = ns_to_s(last_finish - first_arrival);
+  auto per_s = [&](double x) { return v.sim_time_s > 0 ? x / v.sim_time_s : kNaN; };
   auto s = [](double ns) { return std::isnan(ns) ? kNaN : ns * 1e-9; };
-
-  CsvWriter w(summary_columns());
-  w.cell(ctx.gpus).cell(ctx.replicas).cell(ctx.tp).cell(static_cast<int64_t>(reqs.size())).cell(completed);
-  w.cell(rejected).cell(preemptions).cell(sim_time);
-  w.cell(per_s(static_cast<double>(out_tokens)));
-  w.cell(per_s(static_cast<double>(out_tokens)) / static_cast<double>(ctx.gpus));
-  w.cell(per_s(static_cast<double>(in_tokens)));
-  w.cell(percentile_sorted(ttft, 0.5)).cell(percentile_sorted(ttft, 0.9)).cell(percentile_sorted(ttft, 0.99));
+  v.output_tok_per_s = per_s(static_cast<double>(out_tokens));
+  v.input_tok_per_s = per_s(static_cast<double>(in_tokens));
+  v.ttft_p50_s = percentile_sorted(ttft, 0.5);
+  v.ttft_p90_s = percentile_sorted(ttft, 0.9);
+  v.ttft_p99_s = percentile_sorted(ttft, 0.99);
   std::vector<double> itl = gaps_.percentiles({0.5, 0.99});
-  w.cell(s(itl[0])).cell(s(itl[1]));
-  w.cell(tpot_n ? tpot_sum / static_cast<double>(tpot_n) : kNaN);
-  w.cell(percentile_sorted(e2e, 0.5)).cell(percentile_sorted(e2e, 0.99));
-  w.cell(reqs.empty() ? kNaN : static_cast<double>(good) / static_cast<double>(reqs.size()));
-  w.cell(per_s(static_cast<double>(good)));
+  v.itl_p50_s = s(itl[0]);
+  v.itl_p99_s = s(itl[1]);
+  v.tpot_mean_s = tpot_n ? tpot_sum / static_cast<double>(tpot_n) : kNaN;
+  v.e2e_p50_s = percentile_sorted(e2e, 0.5);
+  v.e2e_p99_s = percentile_sorted(e2e, 0.99);
+  v.slo_attainment = reqs.empty() ? kNaN : static_cast<double>(good) / static_cast<double>(reqs.size());
+  v.goodput_rps = per_s(static_cast<double>(good));
+  return v;
+}
+
+CsvWriter ServingMetrics::summary(const ServingSummary& v, const SummaryContext& ctx, const std::vector<double>& energy,
+                                  double wall_s) const {
+  CsvWriter w(summary_columns());
+  w.cell(ctx.gpus).cell(ctx.replicas).cell(ctx.tp).cell(v.requests).cell(v.completed);
+  w.cell(v.rejected).cell(v.preemptions).cell(v.sim_time_s);
+  w.cell(v.output_tok_per_s);
+  w.cell(v.output_tok_per_s / static_cast<double>(ctx.gpus));
+  w.cell(v.input_tok_per_s);
+  w.cell(v.ttft_p50_s).cell(v.ttft_p90_s).cell(v.ttft_p99_s);
+  w.cell(v.itl_p50_s).cell(v.itl_p99_s);
+  w.cell(v.tpot_mean_s);
+  w.cell(v.e2e_p50_s).cell(v.e2e_p99_s);
+  w.cell(v.slo_attainment);
+  w.cell(v.goodput_rps);
   w.cell(ctx.kv_tokens_per_replica).cell(std::string_view(ctx.calibration)).cell(std::string_view(ctx.calibration_kind));
   for (std::size_t i = 0; i < energy_columns().size(); ++i) w.cell(i < energy.size() ? energy[i] : kNaN);
   w.cell(wall_s);

@@ -18,6 +18,15 @@ struct SummaryContext {  // scenario facts the summary reports
   std::string calibration, calibration_kind;
 };
 
+// The serving columns of summary.csv as typed values (NaN: undefined), for
+// callers that build on a run's results (e.g. `rackscale site`).
+struct ServingSummary {
+  int64_t requests = 0, completed = 0, rejected = 0, preemptions = 0;
+  double sim_time_s = 0, output_tok_per_s = 0, input_tok_per_s = 0;
+  double ttft_p50_s = 0, ttft_p90_s = 0, ttft_p99_s = 0, itl_p50_s = 0, itl_p99_s = 0, tpot_mean_s = 0;
+  double e2e_p50_s = 0, e2e_p99_s = 0, slo_attainment = 0, goodput_rps = 0;
+};
+
 class ServingMetrics {
  public:
   ServingMetrics(ServingSignals& sig, int64_t kv_blocks_total, Progress* progress);
@@ -26,8 +35,13 @@ class ServingMetrics {
   static std::vector<std::string> summary_columns();
   // Power and cost columns (energy_j ... usd_per_mtok_output), filled by the power meter.
   static std::vector<std::string> energy_columns();
-  CsvWriter summary(const std::deque<Request>& reqs, const SummaryContext& ctx, const std::vector<double>& energy,
+  ServingSummary summarize(const std::deque<Request>& reqs, const SummaryContext& ctx) const;
+  CsvWriter summary(const ServingSummary& v, const SummaryContext& ctx, const std::vector<double>& energy,
                     double wall_s) const;
+  CsvWriter summary(const std::deque<Request>& reqs, const SummaryContext& ctx, const std::vector<double>& energy,
+                    double wall_s) const {
+    return summary(summarize(reqs, ctx), ctx, energy, wall_s);
+  }
   CsvWriter requests_csv(const std::deque<Request>& reqs) const;
   CsvWriter timeline_csv() const;
 

@@ -13,19 +13,9 @@ std::string preset_source(const GpuSpec& g, const char* key, const Sourced& s) {
                      s.source.empty() ? "labelled ASSUMPTION" : "sourced");
 }
 
-bool given(const LoadedScenario& ls, const char* key) {
-  if (ls.src.overrides.count(std::string("power.") + key)) return true;
-  const YAML::Node& root = ls.src.root;
-  return root.IsMap() && root["power"] && root["power"].IsMap() && root["power"][key];
-}
-
 }  // namespace
 
-PowerKeysSet power_keys_set(const LoadedScenario& ls) {
-  return {given(ls, "memory_power_share"), given(ls, "dvfs_exponent")};
-}
-
-GpuPower resolve_gpu_power(const GpuSpec& gpu, const Calibration& cal, const Scenario::Power& p, PowerKeysSet set,
+GpuPower resolve_gpu_power(const GpuSpec& gpu, const Calibration& cal, const PowerParams& p, PowerKeysSet set,
                            const std::string& where) {
   GpuPower g;
   g.tdp_w = gpu.tdp.value;

@@ -16,7 +16,7 @@
 
 #include "models/catalog/calibration.hpp"
 #include "models/catalog/gpu.hpp"
-#include "models/scenario/scenario.hpp"
+#include "models/power/power_params.hpp"
 
 namespace rs {
 
@@ -35,13 +35,13 @@ struct GpuPower {
 
 // Which power keys the scenario (file or --set) gives explicitly: those win over a profile.
 // (dvfs_exponent always comes from the scenario; the flag is kept for symmetry.)
+// Filled by the scenario layer (power_keys_set in models/scenario/scenario.hpp).
 struct PowerKeysSet {
   bool memory_share = false, dvfs_exponent = false;
 };
-PowerKeysSet power_keys_set(const LoadedScenario& ls);
 
 // InputError (at `where`) if the result is inconsistent (full-load power not above idle).
-GpuPower resolve_gpu_power(const GpuSpec& gpu, const Calibration& cal, const Scenario::Power& p, PowerKeysSet set,
+GpuPower resolve_gpu_power(const GpuSpec& gpu, const Calibration& cal, const PowerParams& p, PowerKeysSet set,
                            const std::string& where);
 
 }  // namespace rs

@@ -20,7 +20,6 @@
 #include "models/catalog/gpu.hpp"
 #include "models/perf/iteration_model.hpp"
 #include "models/power/gpu_power.hpp"
-#include "models/scenario/scenario.hpp"
 
 namespace rs {
 

@@ -4,6 +4,7 @@
 #include <new>
 #include <fmt/format.h>
 #include <ostream>
+#include <stdexcept>
 
 #include "models/cost/cost_model.hpp"
 #include "models/metrics/serving_metrics.hpp"
@@ -55,9 +56,22 @@ void print_summary(std::ostream& out, const CsvWriter& summary, const std::strin
   out << "results: " << dir << "/\n";
 }
 
+// The power meter's values by column name (ServingMetrics::energy_columns()).
+EnergySummary energy_summary(const std::vector<double>& values) {
+  const std::vector<std::string> cols = ServingMetrics::energy_columns();
+  auto at = [&](const char* name) {
+    for (std::size_t i = 0; i < cols.size() && i < values.size(); ++i)
+      if (cols[i] == name) return values[i];
+    throw std::logic_error(std::string("energy column missing: ") + name);
+  };
+  return {at("energy_j"),         at("avg_power_w"),        at("peak_power_w"),
+          at("tokens_per_kwh"),   at("output_tok_per_s_per_mw"), at("usd_per_gpu_hour"),
+          at("usd_per_mtok_input"), at("usd_per_mtok_output")};
+}
+
 }  // namespace
 
-void run_scenario(const RunOptions& opt, std::ostream& out, std::ostream& log) {
+RunResult run_scenario(const RunOptions& opt, std::ostream& out, std::ostream& log, const ExtraOutputs& extra) {
   auto wall0 = std::chrono::steady_clock::now();
   ServingSetup st = resolve_serving(load_scenario(opt.scenario, opt.sets), opt.force_calibration);
   const Scenario& s = st.ls.s;
@@ -147,7 +161,10 @@ void run_scenario(const RunOptions& opt, std::ostream& out, std::ostream& log) {
                      st.cal.kind_label()};
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
   CostInputs cost_in{s.cost, st.gpu.price_per_gpu.value, 0, 0};
-  CsvWriter summary = metrics.summary(cluster.requests(), ctx, power.summary_values(cost_in), wall);
+  const std::vector<double> energy = power.summary_values(cost_in);
+  RunResult result{dir.final_dir().string(), s.hardware.gpus, st.replicas, st.tp,
+                   metrics.summarize(cluster.requests(), ctx), energy_summary(energy)};
+  CsvWriter summary = metrics.summary(result.serving, ctx, energy, wall);
   summary.save(dir.file("summary.csv"));
   metrics.requests_csv(cluster.requests()).save(dir.file("requests.csv"));
   metrics.timeline_csv().save(dir.file("timeline.csv"));
@@ -157,9 +174,11 @@ void run_scenario(const RunOptions& opt, std::ostream& out, std::ostream& log) {
   for (const auto& l : power_plan.gpu.source_lines()) power_sources += "#   " + l + "\n";
   write_file_atomic(dir.file("scenario.resolved.yaml"), st.resolved_yaml() + power_sources);
   write_file_atomic(dir.file("run.log"), notes);
+  if (extra) extra(result, dir);  // written before the one commit
   dir.commit();
   log << notes;  // after success, so that a failed run prints only its error
   print_summary(out, summary, dir.final_dir().string());
+  return result;
 }
 
 }  // namespace rs

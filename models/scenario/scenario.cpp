@@ -1,6 +1,7 @@
 #include "models/scenario/scenario.hpp"
 
 #include "models/catalog/catalog.hpp"
+#include "models/power/gpu_power.hpp"
 #include "models/scenario/impl_field.hpp"
 #include "models/serving/router.hpp"
 #include "models/serving/scheduler.hpp"
@@ -67,77 +68,6 @@ const Schema<Scenario>& Scenario::schema() {
       .quantity(&S::Sim::duration, "duration", Dim::Seconds, "0 s",
                 "simulated run length; requests arriving later are not sent and work in flight at the end is cut; "
                 "0 = until the workload drains");
-  // Power: every default states its source or is a labelled assumption (README, "Power and cost").
-  static const Schema<S::Power> power = Schema<S::Power>()
-      .quantity(&S::Power::gpu_cap, "gpu_cap", Dim::Watts, "0 W",
-                "per-GPU power cap, held at every step by lowering clocks; 0 = the preset's tdp")
-      .quantity(&S::Power::rack_budget, "rack_budget", Dim::Watts, "0 W",
-                "power budget of one rack (GPUs + non-GPU rack power), held by the controller; 0 = none")
-      .quantity(&S::Power::site_budget, "site_budget", Dim::Watts, "0 W",
-                "facility power budget (racks x PUE + network), held by the controller; `rackscale site` fills it; 0 = none")
-      .number(&S::Power::pue, "pue", "1.3",
-              "power usage effectiveness (facility / IT power). ASSUMPTION: 1.3, a liquid-cooled AI hall between "
-              "hyperscale fleets (about 1.1) and the Uptime Institute 2023 industry average of 1.58",
-              1.0)
-      .quantity(&S::Power::network_per_gpu, "network_per_gpu", Dim::Watts, "30 W",
-                "scale-out network power per GPU outside the racks (switches, optics). ASSUMPTION: one 400G port per GPU "
-                "through two switch tiers at roughly 15 W per port and tier")
-      .quantity(&S::Power::control_interval, "control_interval", Dim::Seconds, "1 s",
-                "period of the rack/site budget controller (it re-divides the budget among replicas)", 1e-3)
-      .integer(&S::Power::hgx_nodes_per_rack, "hgx_nodes_per_rack", "4",
-               "HGX nodes per rack for rack budgets. ASSUMPTION: 4 x ~10 kW nodes in a 40 kW rack, a common air-cooled "
-               "DGX H100 layout",
-               1)
-      .number(&S::Power::memory_power_share, "memory_power_share", "0.4",
-              "dynamic power of a GPU streaming HBM (memory-bound work), as a share of the compute-bound dynamic power "
-              "(tdp - idle). Source: Ma et al., 'The Illusion of Power Capping in LLM Decode' (arXiv:2605.11999): decode "
-              "on H200 draws 137-300 W of 700 W, i.e. (300 - 100) / (700 - 100) = 0.33 at large batch; 0.4 rounds up",
-              0, 1)
-      .number(&S::Power::dvfs_exponent, "dvfs_exponent", "3",
-              "compute power at clock factor f scales as f^exponent (dynamic power C V^2 f with V about proportional "
-              "to f in the DVFS range). ASSUMPTION: textbook CMOS relation; a calibration profile should replace it",
-              1, 4)
-      .number(&S::Power::min_clock, "min_clock", "0.3",
-              "lowest clock factor DVFS uses (clock levels go down from 1 in steps of 0.05); below it the GPU "
-              "duty-cycles. ASSUMPTION: H100 SXM lowest application clocks are far below 30 % of boost",
-              0.05, 1)
-      .number(&S::Power::idle_share, "idle_share", "0.1",
-              "budget controller: weight of a replica that ran no step in the last interval relative to a busy one "
-              "(headroom above idle is divided by these weights). ASSUMPTION: keeps some headroom for wake-ups",
-              0, 1);
-  static const Schema<S::Cost> cost = Schema<S::Cost>()
-      .number(&S::Cost::electricity, "electricity", "0.08",
-              "electricity price in USD/kWh (facility energy, i.e. with PUE). ASSUMPTION: about the US industrial "
-              "average (EIA Electric Power Monthly, about 8 cents/kWh in 2023-2024)",
-              0)
-      .number(&S::Cost::gpu_hour, "gpu_hour", "0",
-              "rental price in USD per GPU-hour, replacing the capex/opex model (power included, as in cloud prices; "
-              "e.g. p5.48xlarge capacity block $39.33/h / 8 = 4.92); 0 = use the capex model",
-              0)
-      .number(&S::Cost::gpu_price, "gpu_price", "0",
-              "purchase price per GPU in USD including its server/rack share; 0 = the GPU preset's price_per_gpu", 0)
-      .number(&S::Cost::network_fraction, "network_fraction", "0.15",
-              "scale-out network capex as a fraction of GPU capex. ASSUMPTION: cluster TCO models put the back-end "
-              "network at roughly 10-20 % of cluster capex",
-              0)
-      .number(&S::Cost::facility_per_mw, "facility_per_mw", "10000000",
-              "data-center construction capex in USD per MW of IT capacity. ASSUMPTION: industry rules of thumb of "
-              "about $10M per MW for new builds",
-              0)
-      .number(&S::Cost::colocation, "colocation", "0",
-              "colocation price in USD per kW of IT capacity per month; > 0 replaces facility_per_mw", 0)
-      .number(&S::Cost::it_years, "it_years", "5",
-              "amortisation of GPUs, servers and network in years. ASSUMPTION: hyperscalers depreciate servers over 5-6 years",
-              0.1)
-      .number(&S::Cost::facility_years, "facility_years", "15",
-              "amortisation of the facility in years. ASSUMPTION: shell and power/cooling plant last 15-20 years", 0.1)
-      .number(&S::Cost::staff_fraction, "staff_fraction", "0.05",
-              "staff and maintenance as a fraction of the hourly capital cost. ASSUMPTION: no public source found; "
-              "operations staff are a small share of AI cluster TCO next to capital and power, so a few percent", 0)
-      .number(&S::Cost::interest_rate, "interest_rate", "0.08",
-              "yearly cost of capital; capex is paid back as an annuity over the amortisation years (0 = straight "
-              "line). ASSUMPTION: a typical weighted cost of capital for data-center investments",
-              0);
   static const Schema<S> s = Schema<S>("scenario")
       .text(&S::name, "name", "default", "run name (default output folder results/<name>)")
       .integer(&S::seed, "seed", "1", "random seed (synthetic workloads)", 0)
@@ -155,8 +85,8 @@ const Schema<Scenario>& Scenario::schema() {
       .section(&S::workload, "workload", workload, "requests")
       .section(&S::slo, "slo", slo, "service-level objectives")
       .section(&S::sim, "sim", sim, "simulation controls")
-      .section(&S::power, "power", power, "GPU power model, caps and budgets, facility")
-      .section(&S::cost, "cost", cost, "cost model (USD)");
+      .section(&S::power, "power", PowerParams::schema(), PowerParams::schema().help())
+      .section(&S::cost, "cost", CostParams::schema(), CostParams::schema().help());
   return s;
 }
 
@@ -175,6 +105,26 @@ std::string LoadedScenario::where(const std::string& dotted) const {
     start = dot + 1;
   }
   return src.where(cur, dotted);
+}
+
+bool LoadedScenario::given(const std::string& dotted) const {
+  if (src.overrides.count(dotted)) return true;
+  YAML::Node cur = src.root;
+  std::size_t start = 0;
+  for (;;) {
+    std::size_t dot = dotted.find('.', start);
+    std::string key = dotted.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    const YAML::Node& c = cur;
+    if (!c.IsMap() || !c[key]) return false;
+    YAML::Node next = c[key];
+    cur.reset(next);
+    if (dot == std::string::npos) return true;
+    start = dot + 1;
+  }
+}
+
+PowerKeysSet power_keys_set(const LoadedScenario& ls) {
+  return {ls.given("power.memory_power_share"), ls.given("power.dvfs_exponent")};
 }
 
 LoadedScenario load_scenario(const std::string& path, const std::vector<std::string>& sets) {

@@ -1,20 +1,37 @@
 #pragma once
 // A scenario: everything a run needs, decoded from YAML (+ --set overrides)
 // through one schema, which also feeds `rackscale explain scenario` and
-// scenario.resolved.yaml.
+// scenario.resolved.yaml. This is the composition root: each model owns its
+// typed params and schema (power, cost, topology, scheduler, router) and the
+// scenario composes them; nothing under models/ below the scenario includes it.
 #include <string>
 #include <vector>
 
+#include "models/cost/cost_params.hpp"
+#include "models/power/power_params.hpp"
 #include "sim/params.hpp"
 #include "sim/yaml_source.hpp"
 
 namespace rs {
 
+struct PowerKeysSet;  // models/power/gpu_power.hpp
+
 // A registry-backed choice: `kind` plus that implementation's own params.
 struct ImplChoice {
   std::string kind;
-  YAML::Node params;  // as written (validated at load)
-  Cursor at;
+  YAML::Node params;  // as written (validated at load); read-only: copies share it
+  Cursor at;          // holds no pointer into the scenario: valid after any move
+
+  ImplChoice() = default;
+  ImplChoice(const ImplChoice&) = default;
+  // yaml-cpp's Node::operator= writes into the node every copy of the handle
+  // shares; rebinding keeps assignment a value operation (no other choice changes).
+  ImplChoice& operator=(const ImplChoice& o) {
+    kind = o.kind;
+    params.reset(o.params);
+    at = o.at;
+    return *this;
+  }
 };
 
 struct Scenario {
@@ -53,16 +70,8 @@ struct Scenario {
     int64_t max_window = 0;
     double duration = 0;  // s; 0 = until the workload drains
   };
-  struct Power {
-    double gpu_cap = 0, rack_budget = 0, site_budget = 0;  // W; 0 = none
-    double pue = 0, network_per_gpu = 0, control_interval = 0;
-    int64_t hgx_nodes_per_rack = 0;
-    double memory_power_share = 0, dvfs_exponent = 0, min_clock = 0, idle_share = 0;
-  };
-  struct Cost {
-    double electricity = 0, gpu_hour = 0, gpu_price = 0, network_fraction = 0, facility_per_mw = 0,
-           colocation = 0, it_years = 0, facility_years = 0, staff_fraction = 0, interest_rate = 0;
-  };
+  using Power = PowerParams;  // owned by models/power (schema there)
+  using Cost = CostParams;    // owned by models/cost
 
   std::string name, calibration;
   int64_t seed = 0;
@@ -86,8 +95,12 @@ struct LoadedScenario {
   YamlSource src;
   Scenario s;
   std::string where(const std::string& dotted) const;  // file:line:col of a key's value
+  bool given(const std::string& dotted) const;         // set in the file or by --set (not a default)
 };
 LoadedScenario load_scenario(const std::string& path, const std::vector<std::string>& sets);
+
+// Which power keys the scenario gives explicitly (they win over a calibration profile).
+PowerKeysSet power_keys_set(const LoadedScenario& ls);
 
 const std::string& default_scenario_text();  // embedded at build time
 
