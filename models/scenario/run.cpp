@@ -1,8 +1,8 @@
 #include "models/scenario/run.hpp"
 
 #include <chrono>
-#include <new>
 #include <fmt/format.h>
+#include <new>
 #include <ostream>
 
 #include "models/cost/cost_model.hpp"
