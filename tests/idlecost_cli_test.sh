@@ -21,6 +21,16 @@ col() { awk -F, -v c="$2" 'NR==1{for(i=1;i<=NF;i++) if($i==c) k=i} NR==2{print $
 [ "$(col "$T/big/summary.csv" gpus)" = 1000008 ] && [ "$(col "$T/big/summary.csv" replicas)" = 500004 ] &&
   [ "$(col "$T/big/summary.csv" completed)" = 20 ] && ok "summary counts all 1,000,008 GPUs" || bad "summary gpus/replicas"
 
+# 2b. Under a rack budget the governor divides rack 0's budget among the same busy replicas in both:
+#     the same request times (and the budget binds: some second runs below full clock; without it
+#     the times differ).
+RB=(--set power.rack_budget=60kW --set workload.rate_scale=20)
+timeout 60 "$BIN" run --out "$T/big-rb" "${FEW[@]}" "${RB[@]}" --set hardware.gpus=1000008 >/dev/null 2>&1; rc=$?
+"$BIN" run --out "$T/small-rb" "${FEW[@]}" "${RB[@]}" --set hardware.gpus=72 >/dev/null 2>&1
+[ $rc -eq 0 ] && cmp -s "$T/big-rb/requests.csv" "$T/small-rb/requests.csv" &&
+  awk -F, 'NR>1 && $5<1 {t=1} END{exit !t}' "$T/small-rb/power.csv" \
+  && ok "rack budget: 1,000,008 GPUs give the same request times as 72" || bad "rack budget at 1,000,008 GPUs (rc=$rc)"
+
 # 3. One million H100s as a million tp=1 replicas (hgx nodes of 8).
 timeout 60 "$BIN" run --out "$T/h100" --set hardware.gpu=h100 --set hardware.gpus=1000000 --set parallelism.tp=1 \
   --set model.name=llama-3.1-8b --set workload.max_requests=50 >/dev/null 2>"$T/h100.err"; rc=$?

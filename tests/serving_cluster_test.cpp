@@ -211,3 +211,58 @@ TEST_CASE("the SimGrid actor gives the same request times as the standalone loop
   }
   CHECK(got.back() == doctest::Approx(ns_to_s(last)).epsilon(1e-12));  // the actor slept to the last event
 }
+
+namespace {
+// A load-aware router for the test: the replica with the fewest waiting + running
+// requests (lowest id on ties); records what it saw.
+class LeastLoaded final : public Router {
+ public:
+  explicit LeastLoaded(std::vector<ReplicaLoad>* seen) : seen_(seen) {}
+  int32_t route(const Request&, const ReplicaLoads& loads) override {
+    int32_t best = 0;
+    int64_t best_load = INT64_MAX;
+    for (int32_t i = 0; i < loads.size(); ++i) {
+      const ReplicaLoad l = loads.at(i);
+      seen_->push_back(l);
+      if (l.waiting + l.running < best_load) best = i, best_load = l.waiting + l.running;
+    }
+    return best;
+  }
+
+ private:
+  std::vector<ReplicaLoad>* seen_;
+};
+}  // namespace
+
+TEST_CASE("a load-aware router sees replicas without work as empty, without creating them") {
+  Model model;
+  // Three requests at the same instant on 8 replicas, each long enough to overlap.
+  std::vector<TraceRow> rows = {{0, 500, 50}, {0, 500, 50}, {0, 500, 50}};
+  RowsSource src(rows);
+  ServingSignals sig;
+  ClusterConfig cc;
+  cc.replicas = 8;
+  cc.max_request_tokens = 1 << 20;
+  cc.kv_capacity_tokens = 1000 * 16;
+  YAML::Node p(YAML::NodeType::Map);
+  auto make_sched = [p](const Scheduler::Deps& d) {
+    return Registry<Scheduler>::get("vllm", "", "scheduler").make(p, {}, d);
+  };
+  std::vector<ReplicaLoad> seen;
+  ServingCluster c(cc, make_sched, std::make_unique<LeastLoaded>(&seen), model.m, 1000, 16, src, sig);
+  c.run_standalone();
+  REQUIRE(seen.size() == 24);  // 3 arrivals x 8 replicas asked
+  // First arrival: all 8 empty with every KV block free; second: replica 0 holds one request (not yet
+  // enqueued: it arrived at this instant), the 7 others empty; the router spread them over 0, 1, 2.
+  for (int i = 0; i < 8; ++i) {
+    CAPTURE(i);
+    CHECK(seen[static_cast<std::size_t>(i)].waiting == 0);
+    CHECK(seen[static_cast<std::size_t>(i)].kv_free_blocks == 1000);
+  }
+  CHECK(seen[8].waiting == 1);
+  CHECK(seen[9].waiting == 0);
+  CHECK(c.requests()[0].replica == 0);
+  CHECK(c.requests()[1].replica == 1);
+  CHECK(c.requests()[2].replica == 2);
+  CHECK(c.replicas_used() == 3);  // asking for loads created nothing
+}

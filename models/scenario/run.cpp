@@ -1,8 +1,8 @@
 #include "models/scenario/run.hpp"
 
 #include <chrono>
-#include <new>
 #include <fmt/format.h>
+#include <new>
 #include <ostream>
 #include <stdexcept>
 
@@ -152,10 +152,10 @@ RunResult run_scenario(const RunOptions& opt, std::ostream& out, std::ostream& l
                          "memory", cluster.requests().size()));
   }
   progress.finish();
-  note(fmt::format("  serving: {} of {} replicas received requests, at most {} had work at once (a replica exists "
-                   "only while it has work); one SimGrid host, no per-GPU platform: serving sends no network flows "
-                   "yet, so step times come from the iteration model alone and the platform cannot change them",
-                   cluster.replicas_used(), st.replicas, cluster.peak_active()));
+  if (cluster.replicas_used() < st.replicas)  // say so when some replicas never got a request
+    note(fmt::format("  serving: {} of {} replicas received requests, at most {} had work at once (idle replicas "
+                     "cost no simulation work)",
+                     cluster.replicas_used(), st.replicas, cluster.peak_active()));
 
   SummaryContext ctx{s.hardware.gpus, st.replicas, st.tp, st.memory.kv_tokens, s.slo.ttft, s.slo.itl, st.cal.name,
                      st.cal.kind_label()};

@@ -60,9 +60,12 @@ Replica& ServingCluster::replica(int32_t i) {
 }
 
 void ServingCluster::reschedule(int32_t i, TimeNs before, TimeNs after) {
-  if (before == after) return;
-  if (before != kNever) calendar_.erase({before, i});
-  if (after != kNever) calendar_.emplace(after, i);
+  if (before != after && after != kNever) calendar_.emplace(after, i);  // the entry at `before` is now stale
+}
+
+bool ServingCluster::live(const Event& e) const {
+  auto it = replicas_.find(e.second);
+  return it != replicas_.end() && it->second->next_event() == e.first;
 }
 
 void ServingCluster::start() {
@@ -97,7 +100,8 @@ void ServingCluster::run(bool with_simgrid) {
   bool have = source_.next(row) && row.arrival < cfg_.stop_at;
   for (;;) {
     const TimeNs t_arrival = have ? row.arrival : kNever;
-    const TimeNs t_replica = calendar_.empty() ? kNever : calendar_.begin()->first;
+    while (!calendar_.empty() && !live(calendar_.top())) calendar_.pop();
+    const TimeNs t_replica = calendar_.empty() ? kNever : calendar_.top().first;
     const TimeNs t = std::min(t_arrival, t_replica);
     if (t == kNever) break;
     if (with_simgrid) sleep_until_ns(t);
@@ -105,8 +109,8 @@ void ServingCluster::run(bool with_simgrid) {
       arrive(row);
       have = source_.next(row) && row.arrival < cfg_.stop_at;
     } else {
-      const int32_t i = calendar_.begin()->second;
-      calendar_.erase(calendar_.begin());
+      const int32_t i = calendar_.top().second;
+      calendar_.pop();
       Replica& rep = *replicas_.at(i);
       rep.advance();
       if (rep.next_event() != kNever) {

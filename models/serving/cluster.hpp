@@ -13,10 +13,12 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
-#include <set>
+#include <functional>
+#include <queue>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
+#include <vector>
 
 #include "models/serving/replica.hpp"
 #include "models/serving/router.hpp"
@@ -77,7 +79,13 @@ class ServingCluster {
   std::unordered_map<int32_t, std::unique_ptr<Replica>> replicas_;  // replicas with work
   std::unordered_set<int32_t> used_;
   int64_t peak_active_ = 0;
-  std::set<std::pair<TimeNs, int32_t>> calendar_;  // (next event, replica) of replicas with one
+  // (next event, replica), earliest first. An entry is stale once its replica's
+  // next event has moved (a window cut short, a replica released): skipped when
+  // it comes up. Steps take a positive time, so a replica's next event never
+  // returns to an instant it has just handled.
+  using Event = std::pair<TimeNs, int32_t>;
+  std::priority_queue<Event, std::vector<Event>, std::greater<>> calendar_;
+  bool live(const Event& e) const;
   std::deque<Request> requests_;  // stable addresses
 };
 
