@@ -17,8 +17,17 @@ Eigen::Matrix<double, 5, 1> GemmFit::features(double m, double n, double k) {
   return f;
 }
 
+// The fitted law, shaped so that it is at most 1 and concave in ln m (what
+// gemm_time.hpp needs for GEMM time to be non-decreasing in m):
+//   - a convex fit (c2 > 0) loses its curvature: its tangent at m = 1, a lower bound of it;
+//   - beyond the vertex of a concave one the efficiency is held (saturation, not decline);
+//   - the result is capped at 1 (a GEMM never beats the roofline).
 double GemmFit::efficiency(double m, double n, double k) const {
-  return std::exp(coef.dot(features(std::max(m, 1.0), n, k)));
+  const double c1 = coef[1], c2 = std::min(coef[2], 0.0);
+  double x = std::log(std::max(m, 1.0));
+  if (c2 < 0) x = std::min(x, std::max(0.0, -c1 / (2 * c2)));
+  double ln_e = coef[0] + c1 * x + c2 * x * x + coef[3] * std::log(n) + coef[4] * std::log(k);
+  return std::exp(std::min(0.0, ln_e));
 }
 
 const GemmFit* Calibration::gemm_fit(Precision p) const {
