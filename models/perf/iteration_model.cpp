@@ -55,7 +55,9 @@ IterationModel::IterationModel(const PerfConfig& cfg, const std::string& where) 
                                     static_cast<double>(a.kv_lora_rank), layers));
     per_layer_gemms_.push_back(gemm("attention", h, heads_g * static_cast<double>(a.v_head_dim), layers));  // o
     // Decode (absorbed MLA): read the latent + rope key of each context token. The latent
-    // cache is not split by heads: every TP rank holds all of it.
+    // cache is not split by heads: every TP rank holds all of it (vLLM's MLA backends cache one
+    // kv_lora_rank + qk_rope_head_dim entry per token per layer on each rank,
+    // vllm/v1/attention/backends/mla/common.py).
     double lat = static_cast<double>(a.kv_lora_rank + a.qk_rope_head_dim);
     kv_bytes_per_token_ = layers * lat * kv_bytes_;
     double flops_pt = layers * (2 * heads_g * lat + 2 * heads_g * a.kv_lora_rank);
@@ -63,7 +65,8 @@ IterationModel::IterationModel(const PerfConfig& cfg, const std::string& where) 
         std::max(flops_pt / (peak_attn_ * eff_attn_), kv_bytes_per_token_ / (hbm_ * eff_attn_));
     prefill_flops_per_pair_ = layers * (2 * heads_g * qk + 2 * heads_g * a.v_head_dim);
   } else {
-    // KV heads are replicated when tp exceeds their number (as vLLM does).
+    // KV heads are replicated when tp exceeds their number: each rank holds ceil(kv_heads / tp)
+    // (QKVParallelLinear's num_kv_head_replicas, vllm/model_executor/layers/linear.py).
     double kv_g = static_cast<double>(kv_heads_per_rank(m, cfg_.tp));
     double hd = static_cast<double>(m.head_dim);
     per_layer_gemms_.push_back(gemm("attention", (heads_g + 2 * kv_g) * hd, h, layers));  // qkv
