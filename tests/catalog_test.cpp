@@ -109,10 +109,14 @@ TEST_CASE("a quantization list naming an unknown tensor group is rejected") {
     for (std::string line; std::getline(in, line);)
       out << (line.starts_with("  fp4_keep_bf16:") ? "  fp4_keep_bf16: \"attention, atention\"" : line) << "\n";
   }
+  // The error names the file, line and column of the list (the last line of the preset, after `fp4_keep_bf16: `).
+  std::ifstream count(bad);
+  int lines = 0;
+  for (std::string line; std::getline(count, line);) ++lines;
   CHECK_THROWS_WITH_AS(load_llm(bad.string(), "s.yaml:3:9"),
-                       ("s.yaml:3:9: model '" + bad.string() +
-                        "': quantization: unknown tensor group 'atention' (known: attention, dense_mlp, experts, "
-                        "shared_experts)").c_str(),
+                       (bad.string() + ":" + std::to_string(lines) +
+                        ":18: unknown tensor group 'atention' (known: attention, dense_mlp, experts, shared_experts); "
+                        "did you mean 'attention'?").c_str(),
                        InputError);
   fs::remove(bad);
 }

@@ -118,16 +118,20 @@ bool LlmSpec::keeps_bf16(Precision p, const std::string& group) const {
 }
 
 LlmSpec load_llm(const std::string& name, const std::string& where) {
-  LlmSpec m = load_preset(LlmSpec::schema(), "llm", name, where, "model");
+  YamlSource src = load_preset_file("llm", name, where, "model");
+  LlmSpec m = LlmSpec::schema().decode(src.root, Cursor{&src, ""});
   std::string at = where.empty() ? name : where;
   if (m.heads % m.kv_heads != 0) fail(at, "model '" + name + "': heads must be a multiple of kv_heads");
   if (m.is_moe() && (m.moe.active_experts < 1 || m.moe.active_experts > m.moe.experts || m.moe.expert_ffn < 1))
     fail(at, "model '" + name + "': moe needs 1 <= active_experts <= experts and expert_ffn > 0");
-  for (const auto* list : {&m.quantization.fp8_keep_bf16, &m.quantization.fp4_keep_bf16})
-    for (const auto& g : split_groups(*list))
+  for (const char* key : {"fp8_keep_bf16", "fp4_keep_bf16"}) {
+    const std::string& list = key[2] == '8' ? m.quantization.fp8_keep_bf16 : m.quantization.fp4_keep_bf16;
+    for (const auto& g : split_groups(list))
       if (std::find(tensor_group_names().begin(), tensor_group_names().end(), g) == tensor_group_names().end())
-        fail(at, "model '" + name + "': quantization: unknown tensor group '" + g + "' (known: " +
-                     join(tensor_group_names()) + ")");
+        fail(src.where(src.root["quantization"][key], std::string("quantization.") + key),
+             "unknown tensor group '" + g + "' (known: " + join(tensor_group_names()) + ")" +
+                 did_you_mean(g, tensor_group_names()));
+  }
   return m;
 }
 
