@@ -112,7 +112,7 @@ TEST_CASE("DeepSeek-R1 fp8, tp=8: MLA down-projections, router and norms are hel
   CHECK(kv4 == kv8);
 }
 
-TEST_CASE("DeepSeek-R1 fp4 (nvidia/DeepSeek-R1-FP4): experts and dense MLP in NVFP4, attention in bf16") {
+TEST_CASE("DeepSeek-R1 checkpoints: native fp8 with block scales; fp4 (nvidia/DeepSeek-R1-FP4) with attention in bf16") {
   LlmSpec r1 = load_llm("deepseek-r1");
   auto nvfp4 = [](double rows, double cols) { return rows * cols * 0.5 + rows * cols / 16 + 8; };
   double attention = 61 * (1536.0 * 7168 + 128 * 192.0 * 1536 + 576.0 * 7168 + 128 * 256.0 * 512 + 7168.0 * 16384) * 2;
@@ -121,6 +121,14 @@ TEST_CASE("DeepSeek-R1 fp4 (nvidia/DeepSeek-R1-FP4): experts and dense MLP in NV
   double bf16_rest = 2 * 129280.0 * 7168 * 2 + 58 * 256.0 * 7168 * 2 + (61 * 16384.0 + 7168) * 2;
   CHECK(weight_plan(r1, Precision::fp4, 1).checkpoint_bytes ==
         doctest::Approx(attention + dense + experts + bf16_rest).epsilon(1e-12));
+  // Native fp8: every linear layer 1 B per value + one fp32 per 128 x 128 block (ceil on each side).
+  auto fp8 = [](double rows, double cols) { return rows * cols + std::ceil(rows / 128) * std::ceil(cols / 128) * 4; };
+  double attention8 = 61 * (fp8(1536, 7168) + fp8(128 * 192, 1536) + fp8(576, 7168) + fp8(128 * 256, 512) + fp8(7168, 16384));
+  double dense8 = 3 * (2 * fp8(18432, 7168) + fp8(7168, 18432));
+  double experts8 = 58 * 257 * (2 * fp8(2048, 7168) + fp8(7168, 2048));
+  CHECK(weight_plan(r1, Precision::fp8, 1).checkpoint_bytes ==
+        doctest::Approx(attention8 + dense8 + experts8 + bf16_rest).epsilon(1e-12));
+  CHECK((attention8 + dense8 + experts8 + bf16_rest) / 1e9 == doctest::Approx(673.15).epsilon(0.0005));
   // About 397 GB, not 0.5 B x 671 B parameters = 336 GB.
   CHECK((attention + dense + experts + bf16_rest) / 1e9 == doctest::Approx(396.7).epsilon(0.001));
 }
