@@ -1,7 +1,6 @@
 #include "models/perf/weights.hpp"
 
 #include <cmath>
-#include <functional>
 
 namespace rs {
 
