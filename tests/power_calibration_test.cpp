@@ -65,7 +65,7 @@ TEST_CASE("the simulated energy follows the measured parameters") {
   GpuSpec gpu = load_gpu("h100");
   LlmSpec llm = load_llm("llama-3.1-8b");
   Calibration preset_cal = load_calibration("default"), measured_cal = load_calibration(kProfile);
-  IterationModel base{PerfConfig{&llm, &gpu, &preset_cal, Precision::bf16, Precision::bf16, 1}, "test"};
+  IterationModel base{PerfConfig{llm, gpu, preset_cal, Precision::bf16, Precision::bf16, 1}, "test"};
   GpuPower preset = resolve_gpu_power(gpu, preset_cal, defaults(), {}, "t");
   GpuPower measured = resolve_gpu_power(gpu, measured_cal, defaults(), {}, "t");
   PowerModel pp{base, preset, 0.3, "t"}, pm{base, measured, 0.3, "t"};

@@ -17,8 +17,17 @@ Eigen::Matrix<double, 5, 1> GemmFit::features(double m, double n, double k) {
   return f;
 }
 
+// The fitted law, shaped so that it is at most 1 and concave in ln m (what
+// gemm_time.hpp needs for GEMM time to be non-decreasing in m):
+//   - a convex fit (c2 > 0) loses its curvature: its tangent at m = 1, a lower bound of it;
+//   - beyond the vertex of a concave one the efficiency is held (saturation, not decline);
+//   - the result is capped at 1 (a GEMM never beats the roofline).
 double GemmFit::efficiency(double m, double n, double k) const {
-  return std::exp(coef.dot(features(std::max(m, 1.0), n, k)));
+  const double c1 = coef[1], c2 = std::min(coef[2], 0.0);
+  double x = std::log(std::max(m, 1.0));
+  if (c2 < 0) x = std::min(x, std::max(0.0, -c1 / (2 * c2)));
+  double ln_e = coef[0] + c1 * x + c2 * x * x + coef[3] * std::log(n) + coef[4] * std::log(k);
+  return std::exp(std::min(0.0, ln_e));
 }
 
 const GemmFit* Calibration::gemm_fit(Precision p) const {
@@ -106,12 +115,19 @@ Calibration select_calibration(const std::string& name, const GpuSpec& gpu, bool
 
 std::string describe_fits(const Calibration& c) {
   std::string out;
-  for (const auto& f : c.gemm_fits)
+  for (const auto& f : c.gemm_fits) {
+    // How the law is evaluated (GemmFit::efficiency): said, since it differs from the raw fit past its vertex.
+    std::string shape = f.coef[2] > 0 ? "convex: evaluated without its ln^2 m term"
+                        : f.coef[2] < 0 && f.coef[1] > 0
+                            ? fmt::format("held beyond m = {:.0f}", std::exp(-f.coef[1] / (2 * f.coef[2])))
+                        : f.coef[2] < 0 ? "held at its m = 1 value"
+                                        : "";
     out += fmt::format(
         "gemm {:<5} {:>4} points  ln e = {:+.4f} {:+.4f} ln m {:+.5f} ln^2 m {:+.4f} ln n {:+.4f} ln k   "
-        "rms error {:.1f} %  max error {:.1f} %\n",
+        "rms error {:.1f} %  max error {:.1f} %  (efficiency capped at 1{}{})\n",
         f.dtype, f.points, f.coef[0], f.coef[1], f.coef[2], f.coef[3], f.coef[4], 100 * (std::exp(f.rms_log_error) - 1),
-        100 * f.max_rel_error);
+        100 * f.max_rel_error, shape.empty() ? "" : "; ", shape);
+  }
   for (auto [label, s] : {std::pair{"memory_efficiency", &c.memory_efficiency},
                           {"attention_efficiency", &c.attention_efficiency},
                           {"nvlink_efficiency", &c.nvlink_efficiency}, {"nvlink_latency", &c.nvlink_latency},

@@ -1,6 +1,9 @@
 #include "models/catalog/llm.hpp"
 
+#include <algorithm>
+
 #include "sim/error.hpp"
+#include "sim/suggest.hpp"
 
 namespace rs {
 
@@ -18,6 +21,16 @@ const Schema<LlmSpec>& LlmSpec::schema() {
       .integer(&L::Mla::qk_nope_head_dim, "qk_nope_head_dim", "0", "per-head QK dim without RoPE", 0)
       .integer(&L::Mla::qk_rope_head_dim, "qk_rope_head_dim", "0", "per-head RoPE dim (shared key part cached)", 0)
       .integer(&L::Mla::v_head_dim, "v_head_dim", "0", "per-head value dim", 0);
+  static const Schema<L::Quantization> quant = Schema<L::Quantization>("published quantized checkpoints")
+      .text(&L::Quantization::fp8_checkpoint, "fp8_checkpoint", "", "fp8 checkpoint whose layout is counted (URL)")
+      .integer(&L::Quantization::fp8_block, "fp8_block", "0",
+               "fp8 weight scales: one fp32 per fp8_block x fp8_block block (0: one per tensor)", 0)
+      .text(&L::Quantization::fp8_keep_bf16, "fp8_keep_bf16", "",
+            "tensor groups the fp8 checkpoint leaves in bf16 (comma-separated)")
+      .text(&L::Quantization::fp4_checkpoint, "fp4_checkpoint", "", "fp4 checkpoint whose layout is counted (URL)")
+      .text(&L::Quantization::fp4_format, "fp4_format", "nvfp4", "fp4 block format", {"nvfp4", "mxfp4"})
+      .text(&L::Quantization::fp4_keep_bf16, "fp4_keep_bf16", "",
+            "tensor groups the fp4 checkpoint leaves in bf16 (comma-separated)");
   static const Schema<L> s = Schema<L>("LLM preset")
       .text(&L::name, "name", "", "preset name (= file name)")
       .text(&L::description, "description", "", "what this model is")
@@ -34,7 +47,8 @@ const Schema<LlmSpec>& LlmSpec::schema() {
       .integer(&L::max_context, "max_context", "0", "maximum context length in tokens", 1)
       .flag(&L::tied_embeddings, "tied_embeddings", "false", "input and output embeddings shared")
       .section(&L::moe, "moe", moe, "mixture-of-experts block (absent for dense models)")
-      .section(&L::mla, "mla", mla, "latent attention dims (absent for GQA models)");
+      .section(&L::mla, "mla", mla, "latent attention dims (absent for GQA models)")
+      .section(&L::quantization, "quantization", quant, "what the published fp8/fp4 checkpoints keep in bf16");
   return s;
 }
 
@@ -57,8 +71,13 @@ double LlmSpec::dense_mlp_params_per_layer() const { return 3.0 * hidden * ffn; 
 
 double LlmSpec::expert_params() const { return 3.0 * hidden * moe.expert_ffn; }
 
+double LlmSpec::norm_params() const {
+  double per_layer = 2.0 * hidden + (is_mla() ? static_cast<double>(mla.q_lora_rank + mla.kv_lora_rank) : 0.0);
+  return layers * per_layer + static_cast<double>(hidden);
+}
+
 double LlmSpec::total_params() const {
-  double embed = static_cast<double>(vocab) * hidden * (tied_embeddings ? 1 : 2);
+  double embed = static_cast<double>(vocab) * hidden * (tied_embeddings ? 1 : 2) + norm_params();
   double dense_layers = static_cast<double>(is_moe() ? moe.dense_layers : layers);
   double per_moe_layer = (moe.experts + moe.shared_experts) * expert_params() + static_cast<double>(hidden) * moe.experts;
   return embed + layers * attention_params_per_layer() + dense_layers * dense_mlp_params_per_layer() +
@@ -71,12 +90,48 @@ double LlmSpec::active_params() const {
   return total_params() - moe_layers() * inactive;
 }
 
+namespace {
+std::vector<std::string> split_groups(const std::string& list) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : list + ",") {
+    if (c == ',') {
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+    } else if (c != ' ') {
+      cur += c;
+    }
+  }
+  return out;
+}
+}  // namespace
+
+const std::vector<std::string>& tensor_group_names() {
+  static const std::vector<std::string> g{"attention", "dense_mlp", "experts", "shared_experts"};
+  return g;
+}
+
+bool LlmSpec::keeps_bf16(Precision p, const std::string& group) const {
+  if (p == Precision::bf16) return true;
+  auto groups = split_groups(p == Precision::fp8 ? quantization.fp8_keep_bf16 : quantization.fp4_keep_bf16);
+  return std::find(groups.begin(), groups.end(), group) != groups.end();
+}
+
 LlmSpec load_llm(const std::string& name, const std::string& where) {
-  LlmSpec m = load_preset(LlmSpec::schema(), "llm", name, where, "model");
+  YamlSource src = load_preset_file("llm", name, where, "model");
+  LlmSpec m = LlmSpec::schema().decode(src.root, Cursor{&src, ""});
   std::string at = where.empty() ? name : where;
   if (m.heads % m.kv_heads != 0) fail(at, "model '" + name + "': heads must be a multiple of kv_heads");
   if (m.is_moe() && (m.moe.active_experts < 1 || m.moe.active_experts > m.moe.experts || m.moe.expert_ffn < 1))
     fail(at, "model '" + name + "': moe needs 1 <= active_experts <= experts and expert_ffn > 0");
+  for (const char* key : {"fp8_keep_bf16", "fp4_keep_bf16"}) {
+    const std::string& list = key[2] == '8' ? m.quantization.fp8_keep_bf16 : m.quantization.fp4_keep_bf16;
+    for (const auto& g : split_groups(list))
+      if (std::find(tensor_group_names().begin(), tensor_group_names().end(), g) == tensor_group_names().end())
+        fail(src.where(src.root["quantization"][key], std::string("quantization.") + key),
+             "unknown tensor group '" + g + "' (known: " + join(tensor_group_names()) + ")" +
+                 did_you_mean(g, tensor_group_names()));
+  }
   return m;
 }
 

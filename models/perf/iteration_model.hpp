@@ -17,15 +17,19 @@
 #include "models/catalog/gpu.hpp"
 #include "models/catalog/llm.hpp"
 #include "models/collectives/nvlink.hpp"
+#include "models/perf/gemm_time.hpp"
+#include "models/perf/weights.hpp"
 #include "sim/engine.hpp"
 
 namespace rs {
 
+// Held by value: an IterationModel owns what it reads and may be moved or
+// outlive the setup it was built from.
 struct PerfConfig {
-  const LlmSpec* llm = nullptr;
-  const GpuSpec* gpu = nullptr;
-  const Calibration* cal = nullptr;
-  Precision precision = Precision::bf16;     // weights and GEMM inputs
+  LlmSpec llm;
+  GpuSpec gpu;
+  Calibration cal;
+  Precision precision = Precision::bf16;     // run precision (weights and GEMM inputs of quantized tensors)
   Precision kv_precision = Precision::bf16;  // KV cache
   int64_t tp = 1;
 };
@@ -77,10 +81,13 @@ class IterationModel {
 
  private:
   struct Gemm {
-    double n, k, count;  // per-GPU output and reduction dims; GEMMs of this shape per step
+    double n, k, count;    // per-GPU output and reduction dims; GEMMs of this shape per step
+    double weight_bytes;   // the k x n weight as stored on one GPU (scales included)
+    Precision compute;     // bf16 for tensors the checkpoint leaves unquantized
   };
   static TimeNs to_ns(double s);
-  double gemm_s(double m, double n, double k) const;
+  Gemm gemm(const std::string& group, double n, double k, double count) const;
+  double gemm_s(double m, const Gemm& g) const;
   double layers_gemm_s(double tokens) const;
   double moe_s(double tokens) const;
   double lm_head_s(double rows) const;
@@ -90,11 +97,12 @@ class IterationModel {
   double dense_part_s(int64_t tokens, int64_t logits_rows) const;  // all but attention
 
   PerfConfig cfg_;
-  double peak_, peak_attn_, hbm_, eff_gemm_, eff_mem_, eff_attn_, overhead_s_;
-  double w_bytes_, a_bytes_, kv_bytes_;
+  double peak_attn_, hbm_, eff_mem_, eff_attn_, overhead_s_;
+  double a_bytes_, kv_bytes_;
   NvlinkAB nvlink_;
-  const GemmFit* fit_ = nullptr;  // measured GEMM efficiency by shape, if the profile has one
+  GemmRoofline roofline_[3];  // by compute Precision (peaks, efficiencies, measured fit)
   std::vector<Gemm> per_layer_gemms_;  // attention projections + dense MLP, all layers counted
+  Gemm expert_up_{}, expert_down_{}, shared_up_{}, shared_down_{}, router_{}, lm_head_{};
   double attn_decode_per_token_s_ = 0;
   double prefill_flops_per_pair_ = 0, kv_bytes_per_token_ = 0;  // per GPU, all layers
   std::vector<double> decode_base_;

@@ -32,7 +32,7 @@ std::vector<LayerCheckRow> check_layers(const std::string& profile_path) {
       fail(src.where(p, "groups.layer.points"), std::string("malformed layer point: ") + e.what());
     }
     LlmSpec llm = load_llm(r.model, src.where(p, "groups.layer.points"));
-    IterationModel m(PerfConfig{&llm, &gpu, &cal, Precision::bf16, Precision::bf16, r.tp}, profile_path);
+    IterationModel m(PerfConfig{llm, gpu, cal, Precision::bf16, Precision::bf16, r.tp}, profile_path);
     std::vector<PrefillChunk> chunk;
     BatchShape shape;
     if (r.phase == "decode") {

@@ -29,19 +29,17 @@ PowerModel::PowerModel(const IterationModel& base, const GpuPower& g, double min
     clock_pow_.push_back(std::pow(f, g.dvfs_exponent.value - 1));
   }
   models_.resize(clock_.size());
+  // Each derived model owns its copy of the config, with the GPU's peaks changed.
   for (std::size_t l = 1; l < clock_.size(); ++l) {
-    gpus_.push_back(with_peaks(*cfg.gpu, clock_[l]));
     PerfConfig c = cfg;
-    c.gpu = &gpus_.back();
+    c.gpu = with_peaks(cfg.gpu, clock_[l]);
     models_[l] = std::make_unique<IterationModel>(c, where);
   }
-  gpus_.push_back(with_peaks(*cfg.gpu, kUnbounded));
   PerfConfig c = cfg;
-  c.gpu = &gpus_.back();
+  c.gpu = with_peaks(cfg.gpu, kUnbounded);
   no_compute_bound_ = std::make_unique<IterationModel>(c, where);
-  gpus_.push_back(*cfg.gpu);
-  gpus_.back().hbm_bandwidth.value = kUnbounded;
-  c.gpu = &gpus_.back();
+  c.gpu = cfg.gpu;
+  c.gpu.hbm_bandwidth.value = kUnbounded;
   no_memory_bound_ = std::make_unique<IterationModel>(c, where);
   // Decode attention is linear in the context: per-token parts.
   const double n = 1e6;

@@ -52,7 +52,6 @@ class PowerModel {
 
  private:
   const IterationModel& base_;
-  std::deque<GpuSpec> gpus_;  // stable addresses for the derived models' configs
   std::vector<std::unique_ptr<IterationModel>> models_;  // by level (index 0 unused: base_)
   std::unique_ptr<IterationModel> no_memory_bound_, no_compute_bound_;
   std::vector<double> clock_, clock_pow_;  // f and f^(a-1) per level

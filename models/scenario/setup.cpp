@@ -52,7 +52,7 @@ ServingSetup resolve_serving(LoadedScenario ls_in, bool force_calibration) {
   st.limits = scheduler_limits(s);
 
   auto build = [&](int64_t tp) {
-    PerfConfig cfg{&st.llm, &st.gpu, &st.cal, st.precision, parse_precision(s.serving.kv_precision), tp};
+    PerfConfig cfg{st.llm, st.gpu, st.cal, st.precision, parse_precision(s.serving.kv_precision), tp};
     return std::make_unique<IterationModel>(cfg, st.ls.where("parallelism.tp"));
   };
   auto plan = [&](const IterationModel& m) {
