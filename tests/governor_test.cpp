@@ -16,7 +16,7 @@ struct Fixture {
   GpuSpec gpu = load_gpu("h100");
   LlmSpec llm = load_llm("llama-3.1-8b");
   Calibration cal = load_calibration("default");
-  IterationModel base{PerfConfig{&llm, &gpu, &cal, Precision::bf16, Precision::bf16, 1}, "test"};
+  IterationModel base{PerfConfig{llm, gpu, cal, Precision::bf16, Precision::bf16, 1}, "test"};
   Scenario::Power params = load_scenario("", {}).s.power;
   GpuPower gp = resolve_gpu_power(gpu, cal, params, {}, "test");
   PowerModel pm{base, gp, params.min_clock, "test"};

@@ -35,7 +35,7 @@ struct Model {
   GpuSpec gpu = load_gpu("h100");
   LlmSpec llm = load_llm("llama-3.1-8b");
   Calibration cal = load_calibration("default");
-  IterationModel m{PerfConfig{&llm, &gpu, &cal, Precision::bf16, Precision::bf16, 1}, "test"};
+  IterationModel m{PerfConfig{llm, gpu, cal, Precision::bf16, Precision::bf16, 1}, "test"};
 };
 
 struct Outcome {
