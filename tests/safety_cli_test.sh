@@ -81,12 +81,13 @@ one_line_error "$T/e" $rc 2 "Not a directory" && ok "a file in the --out path" |
 "$BIN" run --out "$T/new/a/b" "${SHORT[@]}" >/dev/null 2>"$T/e" && [ -s "$T/new/a/b/summary.csv" ] &&
   ok "missing parents created" || { bad "missing parents"; show 1 "$T/e"; }
 
-# 6. A trace that cannot be read: a folder, a file without read permission (as root: run as nobody).
+# 6. A trace that cannot be read: a folder, a file without read permission (as root: without the capabilities
+# that bypass file permissions, so that the project folder stays readable wherever it is).
 "$BIN" run --out "$T/t1" --set workload.trace="$T/checkout" --set workload.format=azure "${SHORT[@]}" >/dev/null 2>"$T/e"; rc=$?
 one_line_error "$T/e" $rc 2 "$T/checkout" && grep -q "Is a directory" "$T/e" && [ ! -e "$T/t1" ] && ok "a folder as trace" ||
   { bad "folder as trace"; show $rc "$T/e"; }
-chmod 711 "$T" && mkdir -m 777 "$T/nobody" && echo "TIMESTAMP,ContextTokens,GeneratedTokens" >"$T/nobody/trace.csv" && chmod 000 "$T/nobody/trace.csv"
-as_user=(); [ "$(id -u)" -eq 0 ] && as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+mkdir -p "$T/nobody" && echo "TIMESTAMP,ContextTokens,GeneratedTokens" >"$T/nobody/trace.csv" && chmod 000 "$T/nobody/trace.csv"
+as_user=(); [ "$(id -u)" -eq 0 ] && as_user=(setpriv --bounding-set=-dac_override,-dac_read_search)
 "${as_user[@]}" "$BIN" run --out "$T/nobody/out" --set workload.trace="$T/nobody/trace.csv" "${SHORT[@]}" >/dev/null 2>"$T/e"; rc=$?
 one_line_error "$T/e" $rc 2 "$T/nobody/trace.csv: cannot open trace file: Permission denied" && [ ! -e "$T/nobody/out" ] &&
   ok "an unreadable trace" || { bad "unreadable trace"; show $rc "$T/e"; }
@@ -119,7 +120,7 @@ else
 fi
 
 # The same without mounts (CI containers may not allow them): a folder this user cannot write (as root: run as
-# nobody), and a file size limit (ulimit -f, with SIGXFSZ ignored so that the write fails with EFBIG instead).
+# root without CAP_DAC_OVERRIDE), and a file size limit (ulimit -f, with SIGXFSZ ignored so that the write fails with EFBIG instead).
 mkdir -p "$T/locked/kept" && chmod 555 "$T/locked"
 "${as_user[@]}" "$BIN" run --out "$T/locked/out" "${SHORT[@]}" >/dev/null 2>"$T/e"; rc=$?
 one_line_error "$T/e" $rc 2 "Permission denied" && grep -qF "$T/locked" "$T/e" && [ "$(ls -A "$T/locked")" = kept ] &&
