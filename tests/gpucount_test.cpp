@@ -28,7 +28,7 @@ TEST_CASE("layout: whole domains first, the last one partial, described in words
   CHECK(fleet.domains() == 14);  // 13 x 72 = 936, 1000 - 936 = 64
   CHECK(fleet.gpus_in(13) == 64);
   CHECK(fleet.describe(Packaging::nvl_rack) == "13 full NVL72 racks + 1 rack with 64 GPUs");
-  CHECK(racks.describe(Packaging::nvl_rack) == "2 NVL72 racks");
+  CHECK(racks.describe(Packaging::nvl_rack) == "2 NVL72 rack(s)");
   CHECK(tray.describe(Packaging::nvl_rack) == "1 NVL72 rack with 4 of 72 GPUs");
 }
 
@@ -100,7 +100,7 @@ TEST_CASE("12 H100 at tp=8: one replica, 4 idle GPUs in power (and a warning)") 
   CHECK(p.host_total_w() == doctest::Approx(6900));   // 4600 + 2300
   CHECK(p.racks == 1);                                 // 4 nodes of 8 per rack (power.hgx_nodes_per_rack)
   auto notes = layout_notes(st, p);
-  REQUIRE(notes.size() == 3);
+  REQUIRE(notes.size() == 3);  // layout, the partial node's power, the warning
   CHECK(notes[0].find("1 full HGX node + 1 node with 4 GPUs") != std::string::npos);
   CHECK(notes[2].find("warning: 4 of 12 GPUs stay idle") != std::string::npos);
 }
@@ -117,6 +117,10 @@ TEST_CASE("GB200: one tray, half a rack, 1,000 GPUs (13 full racks + 64)") {
   CHECK(fleet.topology->describe() == "13 full NVL72 racks + 1 rack with 64 GPUs");
   CHECK(fleet.replicas == 500);
   CHECK(fleet.idle_gpus == 0);
+  // Whole racks only: the first run.log line says it all, no layout lines.
+  ServingSetup rack = setup({"hardware.gpu=gb200", "hardware.gpus=144"});
+  CHECK(rack.topology->describe() == "2 NVL72 rack(s)");
+  CHECK(layout_notes(rack, make_power_plan(rack)).empty());
   PowerPlan p = make_power_plan(fleet);
   CHECK(p.racks == 14);
   CHECK(p.host_w_in_rack(0) == doctest::Approx(33600));

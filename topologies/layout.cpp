@@ -19,7 +19,7 @@ std::string DomainLayout::describe(Packaging p) const {
   const std::string unit = p == Packaging::nvl_rack ? fmt::format("NVL{} rack", domain_size) : "HGX node";
   const std::string short_unit = p == Packaging::nvl_rack ? "rack" : "node";
   const int64_t full = full_domains(), rest = partial_gpus();
-  if (rest == 0) return plural(full, unit);
+  if (rest == 0) return fmt::format("{} {}(s)", full, unit);  // the wording of the documented outputs
   if (full == 0) return fmt::format("1 {} with {} of {} GPUs", unit, rest, domain_size);
   return fmt::format("{} + 1 {} with {} GPUs", plural(full, "full " + unit), short_unit, rest);
 }

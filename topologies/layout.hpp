@@ -17,7 +17,7 @@ struct DomainLayout {
   int64_t full_domains() const { return gpus / domain_size; }
   int64_t partial_gpus() const { return gpus % domain_size; }  // GPUs of the partial last domain; 0 = none
   int64_t gpus_in(int64_t domain) const;
-  // "13 full NVL72 racks + 1 rack with 64 GPUs", "1 HGX node with 4 of 8 GPUs", "2 NVL72 racks".
+  // "13 full NVL72 racks + 1 rack with 64 GPUs", "1 HGX node with 4 of 8 GPUs", "2 NVL72 rack(s)".
   std::string describe(Packaging p) const;
 };
 

@@ -33,10 +33,12 @@ std::vector<std::string> layout_notes(const ServingSetup& st, const PowerPlan& p
   auto W = [](double w) { return format_quantity(w, Dim::Watts); };
   const DomainLayout l = st.topology->layout();
   std::vector<std::string> out;
+  const GpuSpec& g = st.gpu;
+  // Whole domains of the preset's size and no idle GPU: the first run.log line says it all.
+  if (l.partial_gpus() == 0 && l.domain_size == g.domain_size() && st.idle_gpus == 0) return out;
   out.push_back(fmt::format("  layout: {} GPUs as {} (NVLink domains of {}); {} replica(s) of tp={}, each inside one "
                             "domain",
                             l.gpus, l.describe(st.topology->packaging()), l.domain_size, st.replicas, st.tp));
-  const GpuSpec& g = st.gpu;
   if (l.partial_gpus() > 0 || l.domain_size < g.domain_size()) {
     const int64_t part = l.partial_gpus() > 0 ? l.partial_gpus() : l.domain_size;
     const std::string rule =

@@ -15,7 +15,8 @@ PowerPlanInputs power_plan_inputs(const ServingSetup& st);
 PowerPlan make_power_plan(const ServingSetup& st);
 
 // run.log lines: the layout of the GPUs in NVLink domains, the partial domain's
-// non-GPU power and its rule, and a "warning:" line for GPUs left idle.
+// non-GPU power and its rule, and a "warning:" line for GPUs left idle. None
+// for whole domains of the preset's size with no idle GPU.
 std::vector<std::string> layout_notes(const ServingSetup& st, const PowerPlan& plan);
 
 }  // namespace rs
