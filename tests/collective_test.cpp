@@ -53,6 +53,31 @@ TEST_CASE("sizes parse like nccl-tests: K/M/G are powers of two, factor 2 by def
   CHECK_THROWS_WITH_AS(parse_sizes("8G:1M", "--sizes 8G:1M"), doctest::Contains("--sizes 8G:1M: MAX"), InputError);
   CHECK_THROWS_WITH_AS(parse_sizes("1X", "--sizes 1X"), doctest::Contains("bad size"), InputError);
   CHECK_THROWS_AS(parse_sizes("1M:2M:1", "w"), InputError);
+  // Whole bytes as nccl-tests: 2, floor(3), floor(4.5) = 4, 6, 9 (13 > 10 stops).
+  CHECK(parse_sizes("2:10:1.5", "w") == std::vector<double>{2, 3, 4, 6, 9});
+  CHECK(parse_sizes("1:1:1.5", "w") == std::vector<double>{1});  // one size needs no growth
+}
+
+TEST_CASE("size sweeps that would never end, or never start, are errors") {
+  // floor(1 x 1.5) = 1: the sweep would repeat 1 byte forever.
+  CHECK_THROWS_WITH_AS(parse_sizes("1:1K:1.5", "--sizes 1:1K:1.5"),
+                       "--sizes 1:1K:1.5: size factor 1.5 does not grow 1 bytes (floor(1 x 1.5) = 1), so the sizes "
+                       "would never reach MAX; use a larger MIN or factor",
+                       InputError);
+  CHECK_THROWS_WITH_AS(parse_sizes("0.5", "w"), "w: size '0.5' is below 1 byte", InputError);
+  CHECK_THROWS_WITH_AS(parse_sizes("0.5:1K", "w"), "w: size '0.5' is below 1 byte", InputError);
+  // 10000 x 1.0001^k grows by whole bytes: about 10^5 sizes to 1 GiB.
+  CHECK_THROWS_WITH_AS(parse_sizes("10000:1G:1.0001", "w"), doctest::Contains("more than 10000 sizes"), InputError);
+  // From 10^8 with factor 1 + 1.5e-8 each step adds 1.5 bytes, floored to 1: the limit is exactly 10000 sizes.
+  const auto at_limit = parse_sizes("100000000:100009999:1.000000015", "w");
+  CHECK(at_limit.size() == 10000);
+  CHECK(at_limit.back() == 100009999);
+  CHECK_THROWS_WITH_AS(parse_sizes("100000000:100010000:1.000000015", "w"), doctest::Contains("more than 10000 sizes"),
+                       InputError);
+  for (const char* bad : {"inf", "nan", "1:2:nan", "1:2:inf", "1:2:2x", "1e300G", "-1", "1::2"}) {
+    CAPTURE(bad);
+    CHECK_THROWS_AS(parse_sizes(bad, "w"), InputError);
+  }
 }
 
 TEST_CASE("bus bandwidth factors are nccl-tests'") {
