@@ -7,6 +7,7 @@
 #include <string>
 #include <unistd.h>
 
+#include "models/catalog/calibration.hpp"
 #include "models/scenario/scenario.hpp"
 #include "models/workload/trace_readers.hpp"
 #include "sim/error.hpp"
@@ -130,4 +131,17 @@ TEST_CASE("Mooncake rows out of range or malformed are errors") {
             .find("NUL byte in a text line") != std::string::npos);
   TempFile blank("blank.jsonl", std::string(200000, '\n') + R"({"timestamp": 0, "input_length": 1, "output_length": 1})");
   CHECK(rows_of(open_mooncake_trace(blank.path)) == 1);
+}
+
+TEST_CASE("a measured calibration profile whose group is not a mapping is read, not a crash (fuzzing)") {
+  // Found by tests/fuzz (calibration): `gemm: 5` made operator[] throw yaml-cpp's BadSubscript.
+  TempFile f("prof.yaml",
+             "format: rackscale-calibration-raw/1\nenvironment: {gpu_preset: h100}\ngroups:\n  gemm: 5\n"
+             "  hbm: {points: [7, {status: done, kind: read, gbps: 3000}]}\n");
+  Calibration c;
+  CHECK(error_of([&] { c = load_calibration(f.path, "w"); }).empty());
+  CHECK(c.kind == "measured");
+  CHECK(c.gemm_efficiency.note.find("assumption kept") != std::string::npos);
+  // H100 SXM HBM3: 3.35 TB/s datasheet, so 3000 GB/s reads = 0.8955.
+  CHECK(c.memory_efficiency.value == doctest::Approx(3000.0 / 3350).epsilon(1e-3));
 }
