@@ -1,5 +1,6 @@
 #include "models/workload/line_reader.hpp"
 
+#include <cerrno>
 #include <cstring>
 
 #include "sim/error.hpp"
