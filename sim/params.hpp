@@ -135,6 +135,12 @@ class Schema {
   }
   // Escape hatch for fields whose decoding depends on other registries.
   Schema& custom(Field f) { return add(std::move(f)); }
+  // A rule between fields, run after all are decoded: (params, the mapping, its cursor).
+  using Check = std::function<void(const S&, const YAML::Node&, const Cursor&)>;
+  Schema& check(Check c) {
+    checks_.push_back(std::move(c));
+    return *this;
+  }
 
   // Decodes `n` (a mapping, or undefined/null for "all defaults").
   S decode(const YAML::Node& n, const Cursor& at, const std::vector<std::string>& extra_keys = {}) const {
@@ -158,6 +164,7 @@ class Schema {
         f.decode(s, decode::default_node(f.default_text), dc);
       }
     }
+    for (const auto& c : checks_) c(s, n, at);
     return s;
   }
 
@@ -201,6 +208,7 @@ class Schema {
   }
   std::string help_;
   std::vector<Field> fields_;
+  std::vector<Check> checks_;
 };
 
 // Formats explain rows as an aligned text table.

@@ -96,7 +96,14 @@ std::optional<Quantity> parse_quantity(std::string_view text, std::string* why) 
   std::string_view unit = trim(std::string_view(end, text.data() + text.size() - end));
   if (unit.empty()) return Quantity{value, Dim::Count};
   for (const auto& u : kUnits)
-    if (u.name == unit) return Quantity{value * u.factor, u.dim};
+    if (u.name == unit) {
+      const double si = value * u.factor;  // "1e308 GB" overflows to inf
+      if (!std::isfinite(si)) {
+        if (why) *why = "value out of range";
+        return std::nullopt;
+      }
+      return Quantity{si, u.dim};
+    }
   if (why) *why = fmt::format("unknown unit '{}'", unit);
   return std::nullopt;
 }

@@ -1,10 +1,12 @@
 #include "sim/yaml_source.hpp"
 
+#include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
 #include <sstream>
 
 #include "sim/error.hpp"
+#include "sim/yaml_duplicates.hpp"
 
 namespace rs {
 
@@ -29,14 +31,15 @@ std::string YamlOrigin::where(const YAML::Node& node, const std::string& path) c
 }
 
 namespace {
-YamlSource parse(std::istream& in, const std::string& label) {
+YamlSource parse(const std::string& text, const std::string& label) {
   YamlSource src;
   src.file = label;
   try {
-    src.root = YAML::Load(in);
+    src.root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     fail(fmt::format("{}:{}:{}", label, e.mark.line + 1, e.mark.column + 1), "YAML syntax error: " + e.msg);
   }
+  reject_duplicate_keys(text, label);
   if (!src.root.IsDefined() || src.root.IsNull()) src.root = YAML::Node(YAML::NodeType::Map);
   if (!src.root.IsMap()) fail(src.where(src.root, ""), "expected a mapping of keys at the top level");
   return src;
@@ -44,15 +47,17 @@ YamlSource parse(std::istream& in, const std::string& label) {
 }  // namespace
 
 YamlSource load_yaml_file(const std::string& path) {
-  std::ifstream in(path);
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) fail(path, "is a directory, expected a YAML file");
+  std::ifstream in(path, std::ios::binary);
   if (!in) fail(path, "cannot open file");
-  return parse(in, path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) fail(path, "read error");
+  return parse(text.str(), path);
 }
 
-YamlSource load_yaml_text(const std::string& text, const std::string& label) {
-  std::istringstream in(text);
-  return parse(in, label);
-}
+YamlSource load_yaml_text(const std::string& text, const std::string& label) { return parse(text, label); }
 
 void apply_set(YamlSource& src, std::string_view assignment) {
   std::string where = "--set " + std::string(assignment);

@@ -165,8 +165,15 @@ EX="$SRC/scenarios/examples"
   && [ "$(head -1 "$T/coll/collective.csv")" = "op,gpus,size_bytes,time_us,algbw_GBps,busbw_GBps,algo" ] \
   && [ "$(wc -l <"$T/coll/collective.csv")" -eq 15 ] && grep -q "^all_reduce,32,8589934592," "$T/coll/collective.csv" \
   && ok "collective CSV (1M:8G = 14 sizes)" || { bad "collective CSV"; cat "$T/coll.txt"; }
-"$BIN" collective --set hardware.gpus=1152 --set topology.kind=nvl72-efa --op all_to_all --sizes 64M --gpus 144 >/dev/null \
-  && ok "collective across racks" || bad "collective across racks"
+# All-to-all of 64 MiB on 2 NVL72 racks over EFA, by hand: each GPU sends 64 MiB / 144 to each of the
+# 72 GPUs of the other rack = 33554432 B through its 400 Gbit/s (50 GB/s) NIC = 671.09 us; both racks'
+# NICs of one rail share a leaf: 2 cable hops x 4 us = 8 us; + 11.5 us NCCL network message cost
+# (printed by the command) = 690.59 us. NVLink's part (half the bytes at 0.9 TB/s x fit) runs alongside.
+"$BIN" collective --set hardware.gpus=1152 --set topology.kind=nvl72-efa --op all_to_all --sizes 64M --gpus 144 \
+  --out "$T/coll-racks" >"$T/coll-racks.txt" 2>&1 && grep -q "11.5 us per inter-domain message" "$T/coll-racks.txt" \
+  && awk -F, 'NR == 2 && $2 == 144 && $3 == 67108864 && $4 > 690.54 && $4 < 690.64 && $7 == "direct" { f = 1 }
+              END { exit !f }' "$T/coll-racks/collective.csv" \
+  && ok "collective across racks: 690.59 us by hand" || { bad "collective across racks"; cat "$T/coll-racks.txt"; }
 # --algo: each forced algorithm is reported in the algo column; auto on H100 HGX picks NVLS for 256 MiB on 8 GPUs.
 for a in ring tree nvls; do
   "$BIN" collective "$EX/p5x4-efa.yaml" --algo $a --sizes 8K:1G:8 --out "$T/coll-$a" >/dev/null 2>&1 \
@@ -196,6 +203,11 @@ expect_error_cmd "collective on too many GPUs" "--gpus 64: 64 GPUs requested but
 expect_error_cmd "collective across unconnected domains" "does not connect" collective --set hardware.gpus=144 --sizes 1M
 expect_error_cmd "unknown collective" "unknown collective 'allreduce'" collective --op allreduce
 expect_error_cmd "bad sizes" "--sizes 8G:1M: MAX" collective --sizes 8G:1M
+expect_error_cmd "sizes that do not grow" "--sizes 1:1K:1.5: size factor 1.5 does not grow 1 bytes" \
+  collective --sizes 1:1K:1.5
+expect_error_cmd "size below 1 byte" "--sizes 0.5: size '0.5' is below 1 byte" collective --sizes 0.5
+expect_error_cmd "too many sizes" "more than 10000 sizes" collective --sizes 10000:1G:1.0001
+expect_error_cmd "negative --gpus" "--gpus -8: expected a number of GPUs >= 1" collective --gpus -8 --sizes 1M
 # Irregular trees (odd racks, partial leaf groups/pods): bisection is exact, not an estimate.
 "$BIN" topo show "$EX/nvl72x16-efa.yaml" --set hardware.gpus=1080 --set topology.racks=15 | grep -q "^bisection .*exact: min cut" \
   && ok "topo show: exact bisection of an odd rack count" || bad "topo show odd racks"

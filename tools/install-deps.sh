@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages rackscale needs, only those missing.
 # Uses sudo when not root. Safe to run repeatedly (a no-op when all are present).
+# --sanitize: also clang and its sanitizer/libFuzzer runtimes (make test-sanitize).
 set -euo pipefail
 
 PKGS=(
@@ -14,6 +15,12 @@ PKGS=(
   libcli11-dev            # command line
   zlib1g-dev              # reading .gz traces directly
 )
+if [ "${1:-}" = "--sanitize" ]; then
+  PKGS+=(
+    clang                 # clang 14 on Debian 12: ASan, UBSan, libFuzzer
+    libclang-rt-14-dev    # the sanitizer and libFuzzer runtimes
+  )
+fi
 
 missing=()
 for p in "${PKGS[@]}"; do

@@ -63,7 +63,12 @@ Calibration load_calibration(const std::string& name, const std::string& where) 
   YamlSource src = load_preset_file("calibration", name, where, "calibration profile");
   Calibration c;
   if (src.root["format"]) {
-    c = calibration_from_raw(src, load_calibration("default", where));
+    try {
+      c = calibration_from_raw(src, load_calibration("default", where));
+    } catch (const YAML::Exception& e) {  // a value of the wrong shape deep in the profile
+      fail(e.mark.is_null() ? src.file : fmt::format("{}:{}:{}", src.file, e.mark.line + 1, e.mark.column + 1),
+           "malformed measured profile: " + e.msg);
+    }
     c.name = name;
   } else {
     c = Calibration::schema().decode(src.root, Cursor{&src, ""});

@@ -44,9 +44,11 @@ struct Reader {
 std::vector<YAML::Node> done_points(const YAML::Node& groups, const char* name) {
   std::vector<YAML::Node> out;
   YAML::Node g = groups[name];
-  if (!g || !g["points"] || !g["points"].IsSequence()) return out;
+  // A group or point that is not a mapping is skipped like an unfinished one (fuzzing:
+  // operator[] on a scalar throws yaml-cpp's BadSubscript).
+  if (!g || !g.IsMap() || !g["points"] || !g["points"].IsSequence()) return out;
   for (const auto& p : g["points"])
-    if (p["status"] && p["status"].Scalar() == "done") out.push_back(p);
+    if (p.IsMap() && p["status"] && p["status"].Scalar() == "done") out.push_back(p);
   return out;
 }
 

@@ -54,6 +54,10 @@ double bus_factor(CollOp op, int64_t n) {
 }
 
 std::vector<double> parse_sizes(const std::string& text, const std::string& where) {
+  // Every size is a whole byte count, exact as a double up to 2^53; the sweep
+  // must grow at every step and stay short, or it would never end.
+  constexpr double kMaxBytes = 9007199254740992.0;  // 2^53
+  constexpr std::size_t kMaxSizes = 10000;
   auto one = [&](const std::string& t) -> double {
     if (t.empty()) fail(where, "empty size in '" + text + "' (expected MIN[:MAX[:FACTOR]], e.g. 1M:8G)");
     size_t pos = 0;
@@ -65,8 +69,12 @@ std::vector<double> parse_sizes(const std::string& text, const std::string& wher
     }
     std::string suf = t.substr(pos);
     double mul = suf.empty() || suf == "B" ? 1 : suf == "K" ? 1024.0 : suf == "M" ? 1048576.0 : suf == "G" ? 1073741824.0 : -1;
-    if (mul < 0 || v <= 0) fail(where, "bad size '" + t + "' (a positive number of bytes with K, M or G = 2^10, 2^20, 2^30)");
-    return std::floor(v * mul);
+    if (mul < 0 || !std::isfinite(v) || v <= 0)
+      fail(where, "bad size '" + t + "' (a positive number of bytes with K, M or G = 2^10, 2^20, 2^30)");
+    const double bytes = std::floor(v * mul);
+    if (bytes < 1) fail(where, "size '" + t + "' is below 1 byte");
+    if (bytes > kMaxBytes) fail(where, "size '" + t + "' is above 2^53 bytes (8 PiB)");
+    return bytes;
   };
   std::vector<std::string> parts;
   size_t start = 0;
@@ -80,16 +88,31 @@ std::vector<double> parse_sizes(const std::string& text, const std::string& wher
   double lo = one(parts[0]), hi = parts.size() > 1 ? one(parts[1]) : lo;
   double factor = 2;
   if (parts.size() > 2) {
+    size_t pos = 0;
     try {
-      factor = std::stod(parts[2]);
+      factor = std::stod(parts[2], &pos);
     } catch (...) {
       factor = 0;
     }
-    if (!(factor > 1)) fail(where, "size factor must be a number > 1, got '" + parts[2] + "'");
+    if (pos != parts[2].size() || !std::isfinite(factor) || !(factor > 1))
+      fail(where, "size factor must be a number > 1, got '" + parts[2] + "'");
   }
   if (hi < lo) fail(where, fmt::format("MAX {} is smaller than MIN {}", hi, lo));
   std::vector<double> out;
-  for (double s = lo; s <= hi * (1 + 1e-12); s = std::floor(s * factor)) out.push_back(s);
+  for (double s = lo;;) {
+    if (out.size() == kMaxSizes)
+      fail(where, fmt::format("more than {} sizes from {} to {} with factor {:g}; use a larger factor", kMaxSizes, lo,
+                              hi, factor));
+    out.push_back(s);
+    if (s >= hi) break;
+    const double next = std::floor(s * factor);  // nccl-tests: whole bytes
+    if (next <= s)
+      fail(where, fmt::format("size factor {:g} does not grow {} bytes (floor({} x {:g}) = {}), so the sizes would "
+                              "never reach MAX; use a larger MIN or factor",
+                              factor, s, s, factor, next));
+    if (next > hi) break;
+    s = next;
+  }
   return out;
 }
 

@@ -2,6 +2,8 @@
 // under a token budget, a cap on running sequences, paged KV cache, FCFS
 // waiting queue, and preemption by recompute of the newest running request
 // when a running request cannot get a KV block.
+#include <fmt/format.h>
+
 #include "models/serving/scheduler.hpp"
 #include "sim/registry.hpp"
 
@@ -21,7 +23,20 @@ class VllmScheduler final : public Scheduler {
         .integer(&Params::max_num_seqs, "max_num_seqs", "1024",
                  "maximum sequences in the running batch (vLLM --max-num-seqs)", 1)
         .integer(&Params::max_num_batched_tokens, "max_num_batched_tokens", "8192",
-                 "token budget per step, prefill chunks + decodes (vLLM --max-num-batched-tokens)", 1);
+                 "token budget per step, prefill chunks + decodes (vLLM --max-num-batched-tokens)", 1)
+        // vLLM refuses a token budget below the sequence cap (SchedulerConfig._verify_args,
+        // vllm/config/scheduler.py: "max_num_batched_tokens (...) must be greater than or equal
+        // to max_num_seqs (...)"): every running sequence must be able to decode one token per
+        // step, which the coalesced decode steps here also assume.
+        .check([](const Params& p, const YAML::Node& n, const Cursor& at) {
+          if (p.max_num_batched_tokens >= p.max_num_seqs) return;
+          // Point at the key the user wrote (the budget, else the cap that outgrew the default budget).
+          const char* key = n.IsMap() && n["max_num_batched_tokens"] ? "max_num_batched_tokens" : "max_num_seqs";
+          at.child(key).fail(n.IsMap() ? n[key] : n,
+                             fmt::format("max_num_batched_tokens ({}) must be greater than or equal to max_num_seqs "
+                                         "({}), as vLLM requires",
+                                         p.max_num_batched_tokens, p.max_num_seqs));
+        });
     return s;
   }
   VllmScheduler(const Params& p, const Deps& d) : Scheduler(d), p_(p) {}

@@ -3,6 +3,7 @@
 // "2023-11-16 18:15:46.6805900" (wall clock, 7 fractional digits).
 #include <charconv>
 #include <fmt/format.h>
+#include <limits>
 
 #include "models/workload/line_reader.hpp"
 #include "models/workload/trace_readers.hpp"
@@ -21,10 +22,15 @@ int64_t days_from_civil(int64_t y, int64_t m, int64_t d) {
   return era * 146097 + doe - 719468;
 }
 
+// Digits only (no sign): every field of the trace is a non-negative count or date part.
 bool parse_int(std::string_view s, int64_t& v) {
+  if (s.empty() || s.front() < '0' || s.front() > '9') return false;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   return ec == std::errc{} && p == s.data() + s.size();
 }
+
+// Token counts are stored as int32 (TraceRow).
+constexpr int64_t kMaxTokens = std::numeric_limits<int32_t>::max();
 
 class AzureTrace final : public RequestSource {
  public:
@@ -37,8 +43,9 @@ class AzureTrace final : public RequestSource {
   std::string describe() const override { return "Azure LLM trace " + in_.path(); }
 
   bool next(TraceRow& row) override {
-    if (!in_.next(line_)) return false;
-    if (line_.empty()) return next(row);
+    do {
+      if (!in_.next(line_)) return false;
+    } while (line_.empty());  // a loop, not recursion: any number of blank lines
     std::string_view s(line_);
     auto c1 = s.find(','), c2 = s.find(',', c1 + 1);
     if (c1 == std::string_view::npos || c2 == std::string_view::npos || s.find(',', c2 + 1) != std::string_view::npos)
@@ -47,6 +54,7 @@ class AzureTrace final : public RequestSource {
     int64_t in = 0, out = 0;
     if (!parse_int(s.substr(c1 + 1, c2 - c1 - 1), in) || in < 1) bad("ContextTokens must be a positive integer");
     if (!parse_int(s.substr(c2 + 1), out) || out < 1) bad("GeneratedTokens must be a positive integer");
+    if (in > kMaxTokens || out > kMaxTokens) bad("token counts must be below 2^31");
     if (first_ < 0) first_ = t;
     TimeNs rel = t - first_;
     if (rel < last_) bad("timestamps must not decrease");
@@ -65,6 +73,9 @@ class AzureTrace final : public RequestSource {
         !parse_int(s.substr(0, 4), y) || !parse_int(s.substr(5, 2), mo) || !parse_int(s.substr(8, 2), d) ||
         !parse_int(s.substr(11, 2), h) || !parse_int(s.substr(14, 2), mi) || !parse_int(s.substr(17, 2), se))
       bad("TIMESTAMP must look like 2023-11-16 18:15:46.6805900");
+    // Nanoseconds since 1970 fit in int64 until 2262; the calendar fields must be real.
+    if (y < 1970 || y > 2200 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
+      bad("TIMESTAMP out of range (a date from 1970 to 2200, a time of day up to 23:59:60)");
     int64_t frac_ns = 0;
     if (s.size() > 19) {
       if (s[19] != '.' || s.size() > 29) bad("TIMESTAMP fraction must be '.' and up to 9 digits");

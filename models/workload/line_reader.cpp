@@ -27,7 +27,11 @@ bool LineReader::next(std::string& line) {
       if (line.empty()) return false;
       break;
     }
-    line += buf_;
+    const std::size_t got = std::strlen(buf_);
+    // gzgets stops at a newline, a full buffer or the end; anything shorter hit a NUL byte.
+    if (got + 1 < sizeof buf_ && buf_[got - (got > 0)] != '\n' && !gzeof(f_))
+      fail(path_ + ":" + std::to_string(line_no_ + 1), "NUL byte in a text line (not a text trace?)");
+    line.append(buf_, got);
     if (!line.empty() && line.back() == '\n') break;
   }
   ++line_no_;

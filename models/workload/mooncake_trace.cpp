@@ -3,6 +3,7 @@
 // hash_ids (shared 512-token prefix blocks) are read and validated but not
 // used until prefix caching is modelled; the run log says so.
 #include <charconv>
+#include <limits>
 
 #include "models/workload/line_reader.hpp"
 #include "models/workload/trace_readers.hpp"
@@ -10,6 +11,9 @@
 
 namespace rs {
 namespace {
+
+constexpr int64_t kMaxTokens = std::numeric_limits<int32_t>::max();  // TraceRow stores int32
+constexpr int64_t kMaxTimestampMs = std::numeric_limits<int64_t>::max() / 1'000'000;  // ms -> ns must fit
 
 class MooncakeTrace final : public RequestSource {
  public:
@@ -20,11 +24,12 @@ class MooncakeTrace final : public RequestSource {
   }
 
   bool next(TraceRow& row) override {
-    if (!in_.next(line_)) return false;
-    if (line_.find_first_not_of(" \t") == std::string::npos) return next(row);
+    do {
+      if (!in_.next(line_)) return false;
+    } while (line_.find_first_not_of(" \t") == std::string::npos);  // a loop: any number of blank lines
     pos_ = 0;
     int64_t ts = -1, in = -1, out = -1;
-    bool hashes = false;
+    bool seen_ts = false, seen_in = false, seen_out = false, hashes = false;
     expect('{');
     for (bool first = true;; first = false) {
       skip_ws();
@@ -40,9 +45,12 @@ class MooncakeTrace final : public RequestSource {
       std::string key = parse_string();
       expect(':');
       skip_ws();
-      if (key == "timestamp") ts = parse_number(key);
-      else if (key == "input_length") in = parse_number(key);
-      else if (key == "output_length") out = parse_number(key);
+      if ((key == "timestamp" && seen_ts) || (key == "input_length" && seen_in) ||
+          (key == "output_length" && seen_out) || (key == "hash_ids" && hashes))
+        bad("field '" + key + "' given twice");
+      if (key == "timestamp") ts = parse_number(key), seen_ts = true;
+      else if (key == "input_length") in = parse_number(key), seen_in = true;
+      else if (key == "output_length") out = parse_number(key), seen_out = true;
       else if (key == "hash_ids") hashes = (skip_int_array(), true);
       else bad("unknown field '" + key + "' (expected timestamp, input_length, output_length, hash_ids)");
       skip_ws();
@@ -51,10 +59,13 @@ class MooncakeTrace final : public RequestSource {
         break;
       }
     }
-    (void)hashes;
-    if (ts < 0) bad("missing 'timestamp'");
-    if (in < 1) bad("'input_length' missing or not positive");
-    if (out < 1) bad("'output_length' missing or not positive");
+    skip_ws();
+    if (pos_ != line_.size()) bad("unexpected text after the closing '}'");
+    if (!seen_ts) bad("missing 'timestamp'");
+    if (ts < 0) bad("'timestamp' must be >= 0");
+    if (ts > kMaxTimestampMs) bad("'timestamp' above 2^63 ns (292 years)");
+    if (in < 1 || in > kMaxTokens) bad("'input_length' missing, not positive or above 2^31");
+    if (out < 1 || out > kMaxTokens) bad("'output_length' missing, not positive or above 2^31");
     TimeNs t = ts * 1'000'000;  // ms -> ns
     if (first_ < 0) first_ = t;
     TimeNs rel = t - first_;

@@ -15,7 +15,7 @@ std::vector<TraceInfo> bundled_traces() {
   YamlSource src = load_yaml_file((dir / "traces.yaml").string());
   std::vector<TraceInfo> out;
   for (auto it = src.root.begin(); it != src.root.end(); ++it) {
-    const YAML::Node& n = it->second;
+    const YAML::Node n = it->second;  // a copy: it-> yields a temporary proxy (ASan: stack-use-after-scope)
     auto get = [&](const char* k) { return n[k] ? n[k].as<std::string>() : std::string{}; };
     out.push_back({it->first.as<std::string>(), (dir / get("file")).string(), get("format"), get("description"),
                    get("license"), get("attribution"), n["requests"] ? n["requests"].as<int64_t>() : 0});

@@ -21,6 +21,7 @@ struct CollOptions {
   std::string scenario, op = "all_reduce", sizes = "1M:1G", algo = "auto", out;
   std::vector<std::string> sets;
   int64_t gpus = 0;
+  bool gpus_given = false;  // --gpus on the command line (else hardware.gpus)
   bool force = false, fit = false;
 };
 
@@ -81,6 +82,7 @@ void collective(const CollOptions& o) {
     print_fit();
     return;
   }
+  if (o.gpus_given && o.gpus < 1) fail(fmt::format("--gpus {}", o.gpus), "expected a number of GPUs >= 1");
   CollOp op = parse_coll_op(o.op, "--op " + o.op);
   const std::string algo_where = "--algo " + o.algo;
   CollAlgo algo = parse_coll_algo(o.algo, algo_where);
@@ -90,8 +92,8 @@ void collective(const CollOptions& o) {
     fail(algo_where, fmt::format("GPU '{}' has no NVLink SHARP (nvlink_sharp in its preset): NVLS needs NVSwitches that "
                                  "reduce in-switch (HGX H100/H200, HGX B200, GB200/GB300 NVL72); use ring or tree",
                                  t.gpu.name));
-  const int64_t gpus = o.gpus > 0 ? o.gpus : t.ls.s.hardware.gpus;
-  std::string where = o.gpus > 0 ? fmt::format("--gpus {}", o.gpus) : t.ls.where("hardware.gpus");
+  const int64_t gpus = o.gpus_given ? o.gpus : t.ls.s.hardware.gpus;
+  std::string where = o.gpus_given ? fmt::format("--gpus {}", o.gpus) : t.ls.where("hardware.gpus");
   std::unique_ptr<OutputDir> dir;
   if (!o.out.empty()) dir = std::make_unique<OutputDir>(o.out, o.force);  // refuse a non-empty --out before simulating
   CollectiveRunner runner(t.topology->fabric(), nvlink_ab_for(t.gpu.nvlink_bandwidth.value, t.gpu.has_nvls()));
@@ -145,10 +147,14 @@ void add_collective(CLI::App& app) {
                   "all_reduce algorithm: auto (fastest modelled, as NCCL's tuner would pick), ring, tree or nvls "
                   "(NVLink SHARP; GPUs whose NVSwitches reduce); other ops take auto or the one they run (ring for "
                   "all_gather/reduce_scatter, direct for all_to_all/send_recv)");
-  cmd->add_option("--gpus", o->gpus, "GPUs taking part (default hardware.gpus): at most one domain or whole domains");
+  CLI::Option* gpus = cmd->add_option("--gpus", o->gpus,
+                                      "GPUs taking part, >= 1 (default hardware.gpus): at most one domain or whole domains");
   add_output_args(cmd, o->out, o->force, "write DIR/collective.csv");
   cmd->add_flag("--fit", o->fit, "print the NVLink alpha-beta fit against the bundled NCCL measurements and exit");
-  cmd->callback([o] { collective(*o); });
+  cmd->callback([o, gpus] {
+    o->gpus_given = gpus->count() > 0;
+    collective(*o);
+  });
 }
 
 }  // namespace rs::cli

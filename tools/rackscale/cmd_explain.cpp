@@ -20,7 +20,7 @@ namespace {
 void describe(const YAML::Node& n, const std::string& prefix) {
   for (auto it = n.begin(); it != n.end(); ++it) {
     std::string key = prefix + it->first.Scalar();
-    const YAML::Node& v = it->second;
+    const YAML::Node v = it->second;  // a copy: it-> yields a temporary proxy (ASan: stack-use-after-scope)
     if (v.IsMap() && v["value"]) {
       std::cout << fmt::format("{:<28} {:<16} {}\n", key, v["value"].Scalar(),
                                v["source"] ? "source: " + v["source"].Scalar()
