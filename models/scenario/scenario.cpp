@@ -90,37 +90,37 @@ const Schema<Scenario>& Scenario::schema() {
   return s;
 }
 
-std::string LoadedScenario::where(const std::string& dotted) const {
-  // Walk with const access so that looking up a key never inserts it.
-  YAML::Node cur = src.root;
-  std::size_t start = 0;
-  for (;;) {
+namespace {
+// The node at a dotted key, or its nearest given parent; `found` says whether the key itself is there.
+// Walks with const access so that looking up a key never inserts it.
+YAML::Node find_key(const YAML::Node& root, const std::string& dotted, bool& found) {
+  YAML::Node cur = root;
+  found = false;
+  for (std::size_t start = 0;;) {
     std::size_t dot = dotted.find('.', start);
     std::string key = dotted.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
     const YAML::Node& c = cur;
-    if (!c.IsMap() || !c[key]) break;
+    if (!c.IsMap() || !c[key]) return cur;
     YAML::Node next = c[key];
     cur.reset(next);
-    if (dot == std::string::npos) break;
+    if (dot == std::string::npos) {
+      found = true;
+      return cur;
+    }
     start = dot + 1;
   }
-  return src.where(cur, dotted);
+}
+}  // namespace
+
+std::string LoadedScenario::where(const std::string& dotted) const {
+  bool found = false;
+  return src.where(find_key(src.root, dotted, found), dotted);
 }
 
 bool LoadedScenario::given(const std::string& dotted) const {
-  if (src.overrides.count(dotted)) return true;
-  YAML::Node cur = src.root;
-  std::size_t start = 0;
-  for (;;) {
-    std::size_t dot = dotted.find('.', start);
-    std::string key = dotted.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-    const YAML::Node& c = cur;
-    if (!c.IsMap() || !c[key]) return false;
-    YAML::Node next = c[key];
-    cur.reset(next);
-    if (dot == std::string::npos) return true;
-    start = dot + 1;
-  }
+  bool found = false;
+  find_key(src.root, dotted, found);
+  return found || src.overrides.count(dotted) > 0;
 }
 
 PowerKeysSet power_keys_set(const LoadedScenario& ls) {
