@@ -41,8 +41,8 @@ void limit_actors_to_mappings() {
   simgrid::s4u::Actor::on_creation_cb([live, allowed, max_maps](simgrid::s4u::Actor&) {
     if (++*live <= allowed) return;
     throw InputError(fmt::format(
-        "vm.max_map_count={}: too small for this simulation (more than {} SimGrid actors, e.g. one per serving "
-        "replica); raise it (sudo sysctl -w vm.max_map_count=1048576) or simulate fewer GPUs",
+        "vm.max_map_count={}: too small for this simulation (more than {} SimGrid actors, each with its own "
+        "stack); raise it (sudo sysctl -w vm.max_map_count=1048576) or simulate fewer GPUs",
         max_maps, allowed));
   });
   simgrid::s4u::Actor::on_destruction_cb([live](const simgrid::s4u::Actor&) { --*live; });

@@ -354,7 +354,7 @@ TEST_CASE("auto picks the fastest modelled algorithm the GPU supports") {
 }
 
 TEST_CASE("send_recv alpha-beta fitted to Vidur's in-node and inter-node H100 times") {
-  // Tolerance, justified in the README: a point-to-point kernel is one straight
+  // Tolerance, justified in models/collectives/README.md: a point-to-point kernel is one straight
   // line above about 128 KiB; below, vidur's medians step by whole microseconds
   // (5, 6, 7 us in-node at 2-18 KB) around a 7.6 us fitted alpha, and single
   // large rows scatter (inter-node 60 MiB: 1949 us measured, std 119 us, vs 1750

@@ -140,7 +140,7 @@ double nvls_ring_bw_ratio() {
   // peak busbw about 480 GB/s (algbw about 275 GB/s). Per direction a ring moves
   // 2(n-1)/n S and NVLS (1 + 1/n) S (nvlink.hpp), so at n = 8 the achieved NVLS
   // bandwidth per direction is 480/370 x (9/8)/(14/8) = 0.834 of the ring's.
-  // Assumption (labelled in the README): the same ratio holds for our fitted
+  // Assumption (labelled in models/collectives/README.md): the same ratio holds for our fitted
   // ring bandwidth and for every NVSwitch generation. Sources conflict for
   // Blackwell: a B300 user report (NVIDIA/nccl issue #2140) gives
   // 845/695 x 9/14 = 0.78, and NCCL's tuning model uses nvlsEfficiency 0.74

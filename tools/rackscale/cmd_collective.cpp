@@ -113,7 +113,7 @@ void collective(const CollOptions& o) {
                  "domains)\n";
   if (nvls)
     std::cout << fmt::format("# nvls: bandwidth {:.3f} x the fitted ring's and {:.0f} us per call, both derived from "
-                             "NCCL's published H100 figures (README, assumption)\n",
+                             "NCCL's published H100 figures (assumption: models/collectives/README.md)\n",
                              nvls_ring_bw_ratio(), nvls_call_latency() * 1e6);
   if (net)
     std::cout << fmt::format("# + {:.1f} us per inter-domain message: NCCL network cost fitted to vidur's 2-node H100 "
