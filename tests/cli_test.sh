@@ -82,7 +82,7 @@ expect_error "unknown scheduler param" "unknown key 'serving.scheduler.max_num_s
 "$BIN" explain scenario | grep -q "^workload.rate_scale " && ok "explain scenario" || bad "explain scenario"
 "$BIN" explain gpu nope >/dev/null 2>&1; [ $? -eq 2 ] && ok "explain unknown gpu exits 2" || bad "explain unknown gpu"
 
-# 9. Power and cost (issue 5).
+# 9. Power and cost.
 P="$T/pw"; mkdir -p "$P"
 col() { awk -F, -v c="$2" 'NR==1{for(i=1;i<=NF;i++) if($i==c) k=i} NR==2{print $k}' "$1"; }
 # Idle only: the one request is rejected (longer than max_model_len), 10 s of idle GPUs:
@@ -152,7 +152,7 @@ expect_error "PUE below 1" "power.pue: must be >= 1, got 0.9" --set power.pue=0.
 expect_error "negative price" "cost.electricity: must be >= 0, got -0.1" --set cost.electricity=-0.1
 expect_error "power without unit" "power.gpu_cap: expected a power with a unit" --set power.gpu_cap=500
 
-# 9. Fabrics and collectives (issue 4): topo show/dot/check, collective CSV, bad inputs.
+# 9. Fabrics and collectives: topo show/dot/check, collective CSV, bad inputs.
 EX="$SRC/scenarios/examples"
 "$BIN" topo show "$EX/nvl72x16-efa.yaml" >"$T/topo.txt" 2>&1 && grep -q "^GPUs  *1152 x gb200 in 16 NVLink" "$T/topo.txt" \
   && grep -q "^diameter  *4 hops" "$T/topo.txt" && grep -q "^connected  *yes" "$T/topo.txt" && ok "topo show" || { bad "topo show"; cat "$T/topo.txt"; }

@@ -194,7 +194,7 @@ TEST_CASE("NVLink alpha-beta fitted to Vidur's H100 NCCL all-reduce times") {
   //   n = 8: 1.75 x 50331648 B / (322 - 115) us = 425.5 GB/s
   // The fit (relative least squares over all sizes) must land near their median, 337.0 GB/s.
   CHECK(f.ab.bw_Bps == doctest::Approx(337.0e9).epsilon(0.05));
-  // Tolerance, justified in the README ("Fabrics and collectives"): NCCL changes
+  // Tolerance, justified in models/collectives/README.md ("Fabrics and collectives"): NCCL changes
   // protocol (LL, LL128, Simple) and channel count with size, which one
   // alpha-beta line cannot follow; measured medians of ~11 calls scatter by
   // several us at small sizes (vidur's std column). Median |error| <= 15 %,

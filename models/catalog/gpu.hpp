@@ -13,7 +13,7 @@ struct GpuSpec {
     Sourced bf16, fp8, fp4;
   } peak;  // dense FLOP/s per GPU
   Sourced hbm_capacity, hbm_bandwidth, nvlink_bandwidth, nvlink_domain, tdp;
-  // Power and cost (issue 5): idle power per GPU (CUDA context loaded, no kernels),
+  // Power and cost: idle power per GPU (CUDA context loaded, no kernels),
   // non-GPU power of one NVLink-domain enclosure (HGX node or NVL72 rack: CPUs,
   // NVSwitch, NICs, fans), and the purchase price per GPU including its share of
   // the server or rack.
@@ -27,7 +27,7 @@ struct GpuSpec {
   // direction on AWS EFA and on InfiniBand, and the InfiniBand switch radix of
   // the generation deployed with this GPU. Absent: the topology asks for it.
   Sourced efa_nic_bandwidth, ib_nic_bandwidth, ib_switch_radix;
-  // Collectives (issue 4): 1 if the domain's NVSwitches reduce in-switch (NVLink
+  // Collectives: 1 if the domain's NVSwitches reduce in-switch (NVLink
   // SHARP, NCCL's NVLS all-reduce); absent or 0 if not.
   Sourced nvlink_sharp;
   bool has_nvls() const { return nvlink_sharp.present() && nvlink_sharp.value > 0; }

@@ -1,5 +1,5 @@
 #pragma once
-// Cost model (issue 5): USD per GPU-hour from capex amortised over years plus
+// Cost model: USD per GPU-hour from capex amortised over years plus
 // opex, or a rental price; USD per million input / output tokens by splitting
 // the run's cost by GPU time spent on prefill vs decode work. Pure functions.
 #include <cstdint>

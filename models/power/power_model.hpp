@@ -1,5 +1,5 @@
 #pragma once
-// GPU power model (issue 5). Per step, the iteration model is asked twice more,
+// GPU power model. Per step, the iteration model is asked twice more,
 // once with unbounded compute and once with unbounded HBM bandwidth, to split
 // the step's work into compute-bound seconds (tensor-core and attention math at
 // the calibrated efficiency) and memory/link seconds (HBM streams, NVLink
