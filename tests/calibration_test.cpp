@@ -161,7 +161,9 @@ TEST_CASE("GEMM efficiency is at most 1 and GEMM time is non-decreasing in m") {
     cases.push_back({"synthetic fit", r});
   }
   int checked = 0;
-  for (const auto& [label, r] : cases) {
+  for (const auto& c : cases) {
+    const std::string& label = c.first;  // not a structured binding: clang 14 cannot capture those (CAPTURE)
+    const GemmRoofline& r = c.second;
     CAPTURE(label);
     for (double n : {128.0, 1024.0, 7168.0, 28672.0, 129280.0})
       for (double k : {128.0, 2048.0, 8192.0, 53248.0}) {
