@@ -23,17 +23,20 @@ TEST_CASE("every registered implementation instantiates") {
   CHECK(has(Registry<Router>::names(), "round-robin"));
   CHECK(has(Registry<Topology>::names(), "nvl72"));
   CHECK(has(Registry<Topology>::names(), "hgx"));
-  for (const auto& [name, e] : Registry<Scheduler>::all()) {
-    CAPTURE(name);
+  for (const auto& entry : Registry<Scheduler>::all()) {
+    const auto& [name, e] = entry;
+    CAPTURE(entry.first);  // not the binding: clang 14 cannot capture structured bindings
     CHECK(e.make(none, {}, {&kv, &sig, 0}) != nullptr);
   }
-  for (const auto& [name, e] : Registry<Router>::all()) {
-    CAPTURE(name);
+  for (const auto& entry : Registry<Router>::all()) {
+    const auto& [name, e] = entry;
+    CAPTURE(entry.first);  // not the binding: clang 14 cannot capture structured bindings
     CHECK(e.make(none, {}, {4}) != nullptr);
   }
   GpuSpec gb200 = load_gpu("gb200");
-  for (const auto& [name, e] : Registry<Topology>::all()) {
-    CAPTURE(name);
+  for (const auto& entry : Registry<Topology>::all()) {
+    const auto& [name, e] = entry;
+    CAPTURE(entry.first);  // not the binding: clang 14 cannot capture structured bindings
     auto t = e.make(none, {}, {&gb200, 144, "test"});
     CHECK(t->domain_size() >= 1);
     CHECK(t->domain_size() <= 144);
