@@ -7,19 +7,12 @@
 #include <set>
 
 #include "models/power/governor.hpp"
-#include "models/scenario/scenario.hpp"
+#include "tests/power_fixture.hpp"
 
 using namespace rs;
 
 namespace {
-struct Fixture {
-  GpuSpec gpu = load_gpu("h100");
-  LlmSpec llm = load_llm("llama-3.1-8b");
-  Calibration cal = load_calibration("default");
-  IterationModel base{PerfConfig{llm, gpu, cal, Precision::bf16, Precision::bf16, 1}, "test"};
-  Scenario::Power params = load_scenario("", {}).s.power;
-  GpuPower gp = resolve_gpu_power(gpu, cal, params, {}, "test");
-  PowerModel pm{base, gp, params.min_clock, "test"};
+struct Fixture : test::H100PowerModel {
 
   // 100 GPUs in racks of 32 (the last one holds 4), tp=2: 50 replicas, 16 per rack.
   PowerPlan plan() const {

@@ -1,21 +1,14 @@
 #include <doctest/doctest.h>
 
 #include "models/power/governor.hpp"
+#include "tests/power_fixture.hpp"
 #include "models/power/power_meter.hpp"
 #include "models/power/power_model.hpp"
-#include "models/scenario/scenario.hpp"  // load_scenario: the default power params
 
 using namespace rs;
 
 namespace {
-struct Fixture {
-  GpuSpec gpu = load_gpu("h100");
-  LlmSpec llm = load_llm("llama-3.1-8b");
-  Calibration cal = load_calibration("default");
-  IterationModel base{PerfConfig{llm, gpu, cal, Precision::bf16, Precision::bf16, 1}, "test"};
-  Scenario::Power params = load_scenario("", {}).s.power;
-  GpuPower gp = resolve_gpu_power(gpu, cal, params, {}, "test");
-  PowerModel pm{base, gp, params.min_clock, "test"};
+struct Fixture : test::H100PowerModel {
 
   PowerPlan plan(int64_t gpus = 8) const {
     PowerPlan p;
