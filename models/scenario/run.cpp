@@ -98,7 +98,7 @@ RunResult run_scenario(const RunOptions& opt, std::ostream& out, std::ostream& l
   if (st.gpu.status == "preliminary")
     note(fmt::format("  note: GPU '{}' uses preliminary (announced, unmeasured) figures", st.gpu.name));
   for (const auto& c : source->unused_columns()) note("  note: trace column read but not used: " + c);
-  note(fmt::format("  power: {} racks of {} GPUs, {} idle / {} full load / {} tdp per GPU, {} non-GPU per {}-GPU "
+  note(fmt::format("  power: {} rack(s) of {} GPUs, {} idle / {} full load / {} tdp per GPU, {} non-GPU per {}-GPU "
                    "enclosure, PUE {}, {} network per GPU; cap {} per GPU{}{}",
                    power_plan.racks, power_plan.gpus_per_rack, format_quantity(power_plan.idle_w, Dim::Watts),
                    format_quantity(power_plan.full_w, Dim::Watts), format_quantity(power_plan.tdp_w, Dim::Watts),
